@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from tongban.core.views import healthz
+
+admin.site.site_header = _("Tongban administration")
+admin.site.site_title = _("Tongban")
+admin.site.index_title = _("Reference data and accounts")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tongban.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("tongban.core.urls")),
+]
