@@ -1,0 +1,47 @@
+# Tongban: `make run` serves a demo on 127.0.0.1:8000, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/tongban
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-sqlite test-postgres lint messages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+var/local.env:
+	$(PYTHON) scripts/make_local_env.py $@
+
+setup: $(VENV)/.installed var/local.env
+
+run: setup
+	set -a && . ./var/local.env && set +a && PORT=$(PORT) ./scripts/serve.sh
+
+test: setup test-sqlite test-postgres
+
+test-sqlite: setup
+	@echo "== tests on SQLite =="
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# PostgreSQL runs when one answers on 127.0.0.1:5432; under CI it must.
+test-postgres: setup
+	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then \
+		echo "== tests on PostgreSQL =="; \
+		DATABASE_URL="$(PG_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL does not answer at 127.0.0.1:5432; CI needs it."; exit 1; \
+	else \
+		echo "PostgreSQL does not answer at 127.0.0.1:5432: skipping the PostgreSQL run."; \
+	fi
+
+messages: setup
+	$(PY) manage.py makemessages --locale zh_Hans --ignore .venv --ignore var --no-obsolete
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore .venv
+
+clean:
+	rm -rf $(VENV) var

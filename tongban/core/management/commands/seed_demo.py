@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tongban.accounts.models import User
+from tongban.core.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with deterministic demo data for Ordos and Urumqi."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--children", type=int, default=500,
+                            help="how many child files to create (child files arrive with the registry)")
+        parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing if the database already has users")
+
+    def handle(self, *args: Any, children: int, seed: int, if_empty: bool, **options: Any) -> None:
+        if children < 0:
+            raise CommandError("--children cannot be negative")
+        if User.objects.exists():
+            if if_empty:
+                self.stdout.write("The database already has data; demo data not loaded.")
+                return
+            raise CommandError("The database already has data. seed_demo fills an empty database only.")
+        report = seed_demo(seed=seed)
+        self.stdout.write(
+            f"Demo data (seed {seed}): {report.regions} regions, {report.organisations} organisations, "
+            f"{report.projects} projects, {report.teams} teams, {report.sites} sites, {report.users} users."
+        )
+        self.stdout.write(f"Demo accounts, all with the password {DEMO_PASSWORD!r}:")
+        for username, role in report.accounts:
+            self.stdout.write(f"  {username:<18} {role}")
