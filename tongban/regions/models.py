@@ -59,7 +59,7 @@ class Region(models.Model):
             raise ValidationError({"parent": _("A region cannot lie inside itself or one of its own sub-regions.")})
         if parent.level >= self.level:
             raise ValidationError(
-                {"parent": _("The parent region must be of a higher level than %(level)s.") % {
+                {"parent": _("A region of level “%(level)s” must lie under a region of a higher level.") % {
                     "level": self.get_level_display()}}
             )
 

@@ -5,6 +5,8 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from tongban.audit.models import AuditEvent
@@ -161,3 +163,20 @@ def regions_load(*, rows: Iterable[RegionRow], actor: Any = None, default_versio
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, actor_label="" if actor else "load_regions",
                      changes={"regions_created": len(created), "regions_updated": len(updated)})
     return LoadResult(created=len(created), updated=len(updated))
+
+
+def region_save(*, region: Region, actor: Any, changed: list[str] | None = None) -> Region:
+    """Create or change one region; moving it carries its whole subtree along."""
+    region.full_clean(exclude=["path"])
+    with transaction.atomic():
+        old_path = region.path
+        is_new = region.pk is None
+        region.path = region.build_path()
+        region.save()
+        if old_path and old_path != region.path:
+            Region.objects.filter(path__startswith=old_path).exclude(pk=region.pk).update(
+                path=Concat(Value(region.path), Substr("path", len(old_path) + 1, Length("path")))
+            )
+        audit_record(actor=actor, action=AuditEvent.Action.CREATE if is_new else AuditEvent.Action.UPDATE,
+                     target=region, changes={name: getattr(region, name) for name in (changed or [])})
+    return region
