@@ -14,8 +14,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-var/local.env:
+var/local.env: scripts/make_local_env.py
 	$(PYTHON) scripts/make_local_env.py $@
+	touch $@
 
 setup: $(VENV)/.installed var/local.env
 

@@ -32,9 +32,18 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # list: the first key encrypts, all of them decrypt, so keys can be rotated.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 if not FIELD_ENCRYPTION_KEYS and TESTING:
-    FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1sb25nIQ=="]
+    FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1vayE="]
 if not FIELD_ENCRYPTION_KEYS and not DEBUG:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off (make run generates one in var/).")
+# Keys the search indexes of encrypted fields (exact ID / phone search). Unlike the
+# encryption keys it is not rotated: changing it means rebuilding the indexes.
+BLIND_INDEX_KEY = env_str("BLIND_INDEX_KEY")
+if not BLIND_INDEX_KEY and (TESTING or DEBUG):
+    BLIND_INDEX_KEY = "test-or-debug-only-blind-index-key"
+if not BLIND_INDEX_KEY:
+    raise ImproperlyConfigured("BLIND_INDEX_KEY must be set when DEBUG is off (make run generates one in var/).")
+if DEBUG and not FIELD_ENCRYPTION_KEYS:
+    FIELD_ENCRYPTION_KEYS = ["ZGVidWctb25seS1maWVsZC1rZXktMzItYnl0ZXMtb2s="]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +61,7 @@ INSTALLED_APPS = [
     "tongban.organisations",
     "tongban.accounts",
     "tongban.audit",
+    "tongban.children",
 ]
 
 MIDDLEWARE = [

@@ -30,7 +30,10 @@ WRITERS: dict[str, frozenset[str]] = {
     "team": frozenset({Role.PROJECT_ADMIN}),
     "site": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD}),
     "user": frozenset({Role.PROJECT_ADMIN}),
+    "child": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD, Role.WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR}),
 }
+# Who may see a full ID number or phone (always with a recorded reason).
+REVEALERS = frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD, Role.WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR})
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ class Scope:
         if self.everything or self.project_ids is None:
             return Q()
         return Q(**{f"{field_name}__in": sorted(self.project_ids)})
+
+    def may_reveal(self) -> bool:
+        return self.everything or self.role in REVEALERS
 
     def may_write(self, kind: str) -> bool:
         if self.everything:
@@ -126,6 +132,22 @@ def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
         if not any(path.startswith(k) for k in kept):
             kept.append(path)
     return tuple(kept)
+
+
+def children_q(user: Any) -> Q:
+    """Which children's files a user may see.
+
+    Region and project as for everything else; a social worker, in addition, sees
+    only the children assigned to them plus those still at the screening stage in
+    their team's region. Volunteers see children only through their pairings.
+    """
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    q = scope.region_q("region") & scope.project_q("project_id")
+    if scope.role == Role.WORKER:
+        q &= Q(assigned_worker_id=user.pk) | Q(status="screened")
+    return q
 
 
 def access(user: Any, queryset: QuerySet[M], pk: Any, *, kind: str, for_write: bool = False) -> M:

@@ -11,7 +11,8 @@ def users_visible_to(user: Any) -> QuerySet[User]:
     scope = scope_for(user)
     if scope.everything:
         return User.objects.all()
-    if not getattr(user, "is_authenticated", False):
+    # Like scope_for: a deactivated account sees nothing, not even itself.
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return User.objects.none()
     q = Q(pk=user.pk)
     if scope.role == Role.PROJECT_ADMIN:

@@ -87,6 +87,8 @@ def regions_load(*, rows: Iterable[RegionRow], actor: Any = None, default_versio
     """
     rows = list(rows)
     existing = {r.code: r for r in Region.objects.all()}
+    # Parent codes come from this map, not from `region.parent`, which would query once per region.
+    code_by_pk = {r.pk: r.code for r in existing.values()}
     by_code = {row.code: row for row in rows}
     errors: list[str] = []
 
@@ -94,8 +96,8 @@ def regions_load(*, rows: Iterable[RegionRow], actor: Any = None, default_versio
     def parent_of(code: str) -> str:
         if code in by_code:
             return by_code[code].parent_code
-        parent = existing[code].parent
-        return parent.code if parent else ""
+        parent_id = existing[code].parent_id
+        return code_by_pk[parent_id] if parent_id else ""
 
     def level_of(code: str) -> int:
         return by_code[code].level if code in by_code else existing[code].level

@@ -1,0 +1,308 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tongban.children import idnumber
+from tongban.children.choices import (
+    ETHNICITY_CHOICES,
+    Disability,
+    DisabilityGrade,
+    GuardianshipQuality,
+    Hukou,
+    LifeStatus,
+    ParentCondition,
+    Relation,
+    Risk,
+    Sex,
+    Status,
+)
+from tongban.core import crypto
+from tongban.organisations.models import Organisation, Project
+from tongban.regions.models import Region
+
+
+class DifficultyCategory(models.Model):
+    """An official or local category of children in difficulty. Configurable data, seeded by migration."""
+
+    class Rule(models.TextChoices):
+        MANUAL = "", _("recorded by a worker")
+        ORPHAN = "orphan", _("orphan rule")
+        DE_FACTO_UNSUPPORTED = "de_facto_unsupported", _("de-facto unsupported rule")
+        LEFT_BEHIND = "left_behind", _("rural left-behind rule")
+        OWN_DISABILITY = "own_disability", _("child's own disability")
+        WELFARE_DIBAO = "welfare_dibao", _("receives 低保")
+        WELFARE_TEKUN = "welfare_tekun", _("receives 特困 support")
+        PARENT_IN_PRISON = "parent_in_prison", _("a parent serving a sentence")
+        PARENT_DRUGS = "parent_drugs", _("a parent in drug rehabilitation")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey("self", verbose_name=_("belongs to"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="subtypes")
+    rule = models.CharField(_("how it is decided"), max_length=30, choices=Rule.choices, blank=True)
+    basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    is_family_marker = models.BooleanField(_("family marker"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("difficulty category")
+        verbose_name_plural = _("difficulty categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.rule)
+
+
+class ChildQuerySet(models.QuerySet["Child"]):
+    def current(self) -> "ChildQuerySet":
+        """Files in use: not merged into another file."""
+        return self.filter(merged_into__isnull=True)
+
+    def in_region(self, region: Region) -> "ChildQuerySet":
+        return self.filter(region__path__startswith=region.path)
+
+    def in_category(self, category: DifficultyCategory) -> "ChildQuerySet":
+        return self.filter(categories__category=category)
+
+    def born_between(self, earliest: date, latest: date) -> "ChildQuerySet":
+        return self.filter(birth_date__gte=earliest, birth_date__lte=latest)
+
+
+class Child(models.Model):
+    """One child's file (一人一档)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="children")
+    region = models.ForeignKey(Region, verbose_name=_("current region"), on_delete=models.PROTECT,
+                               related_name="child_files")
+    name = models.CharField(_("name"), max_length=60)
+    pseudonym = models.CharField(_("pseudonym"), max_length=30,
+                                 help_text=_("Used wherever the child is shown to outsiders."))
+    # Search keys, kept in step with the name by the services.
+    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=60, editable=False, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=10, choices=ETHNICITY_CHOICES, default="汉族")
+    # The resident ID number is stored only encrypted; it is found through keyed digests.
+    id_encrypted = models.TextField(editable=False, blank=True)
+    id_masked = models.CharField(_("ID number"), max_length=18, editable=False, blank=True)
+    id_digest = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    id_tail4 = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    id_tail5 = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    id_tail6 = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    hukou = models.CharField(_("household registration"), max_length=10, choices=Hukou.choices, blank=True)
+    address = models.CharField(_("current address"), max_length=300, blank=True)
+    school = models.CharField(_("school"), max_length=100, blank=True)
+    grade = models.CharField(_("grade"), max_length=30, blank=True)
+    health = models.CharField(_("health"), max_length=300, blank=True)
+    disability = models.CharField(_("disability"), max_length=20, choices=Disability.choices, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(_("disability grade"), choices=DisabilityGrade.choices,
+                                                        null=True, blank=True)
+    psychological_state = models.CharField(_("psychological state"), max_length=300, blank=True)
+    welfare = models.JSONField(_("welfare received"), default=list, blank=True)
+    risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices, default=Risk.LOW)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCREENED)
+    assigned_worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned social worker"),
+                                        null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    screening_batch = models.ForeignKey("ScreeningBatch", verbose_name=_("screening batch"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="children")
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_from")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["name_pinyin", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "pseudonym"], name="pseudonym_unique_in_project"),
+            models.UniqueConstraint(fields=["id_digest"], condition=~Q(id_digest="") & Q(merged_into__isnull=True),
+                                    name="one_current_file_per_id_number"),
+        ]
+        indexes = [
+            models.Index(fields=["project", "region"], name="child_project_region_idx"),
+            models.Index(fields=["name", "birth_date"], name="child_name_birth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day: date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(date.today())
+
+    def id_number(self) -> str:
+        """The full number: callers must have checked the right to reveal and recorded the reason."""
+        return crypto.decrypt(self.id_encrypted)
+
+    def set_id_number(self, number: str) -> None:
+        self.id_encrypted = crypto.encrypt(number)
+        self.id_masked = idnumber.mask(number) if number else ""
+        self.id_digest = crypto.blind_index(number, "id")
+        t4, t5, t6 = idnumber.tails(number) if number else ("", "", "")
+        self.id_tail4 = crypto.blind_index(t4, "id4")
+        self.id_tail5 = crypto.blind_index(t5, "id5")
+        self.id_tail6 = crypto.blind_index(t6, "id6")
+
+
+class FamilyMember(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    life_status = models.CharField(_("alive or dead"), max_length=10, choices=LifeStatus.choices,
+                                   default=LifeStatus.ALIVE)
+    health = models.CharField(_("health"), max_length=200, blank=True)
+    disability = models.CharField(_("disability"), max_length=20, choices=Disability.choices, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(_("disability grade"), choices=DisabilityGrade.choices,
+                                                        null=True, blank=True)
+    condition = models.CharField(_("condition"), max_length=30, choices=ParentCondition.choices, blank=True,
+                                 help_text=_("For parents: what keeps them from raising the child."))
+    condition_since = models.DateField(_("since"), null=True, blank=True)
+    condition_evidence = models.CharField(_("evidence"), max_length=200, blank=True,
+                                          help_text=_("e.g. judgment, police report, disability certificate"))
+    works_away = models.BooleanField(_("works away from home"), default=False)
+    monthly_income_yuan = models.PositiveIntegerField(_("monthly income (yuan)"), null=True, blank=True)
+    is_guardian = models.BooleanField(_("guardian"), default=False)
+    guardianship_quality = models.CharField(_("guardianship quality"), max_length=10,
+                                            choices=GuardianshipQuality.choices, blank=True)
+    phone_encrypted = models.TextField(editable=False, blank=True)
+    phone_masked = models.CharField(_("phone"), max_length=20, editable=False, blank=True)
+    phone_digest = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        ordering = ["child", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} {self.name}".strip()
+
+    @property
+    def is_parent(self) -> bool:
+        return self.relation in (Relation.FATHER, Relation.MOTHER)
+
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_encrypted)
+
+    def set_phone(self, phone: str) -> None:
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        self.phone_encrypted = crypto.encrypt(digits)
+        self.phone_masked = f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else ("*" * len(digits))
+        self.phone_digest = crypto.blind_index(digits, "phone")
+
+
+class ChildCategory(models.Model):
+    class Source(models.TextChoices):
+        COMPUTED = "computed", _("computed by rule")
+        RECORDED = "recorded", _("recorded by a worker")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="categories")
+    category = models.ForeignKey(DifficultyCategory, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("child's category")
+        verbose_name_plural = _("child's categories")
+        constraints = [models.UniqueConstraint(fields=["child", "category"], name="category_once_per_child")]
+
+    def __str__(self) -> str:
+        return str(self.category)
+
+
+class Consent(models.Model):
+    class Scope(models.TextChoices):
+        RECORDS = "records", _("keeping the child's file")
+        SERVICES = "services", _("case work and services")
+        PHOTOS = "photos", _("photos and publication under a pseudonym")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="consents")
+    guardian_name = models.CharField(_("given by"), max_length=60)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    given_on = models.DateField(_("date"))
+    scopes = models.JSONField(_("scope"), default=list)
+    document = models.CharField(_("document"), max_length=200, blank=True,
+                                help_text=_("Where the signed form is kept, e.g. its file number."))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("guardian's consent")
+        verbose_name_plural = _("guardians' consents")
+        ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"{self.guardian_name} {self.given_on}"
+
+
+class ScreeningBatch(models.Model):
+    """One screening (摸底排查) upload: who, when, where, from which file, and how it went."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("waiting for confirmation")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("refused")
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name=_("screened region"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    source_name = models.CharField(_("source file"), max_length=200)
+    stored_file = models.CharField(max_length=300, blank=True, editable=False)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PREVIEW)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("screening batch")
+        verbose_name_plural = _("screening batches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.created_at:%Y-%m-%d})"
+
+
+class ImportMapping(models.Model):
+    """An organisation's own ledger column names and the fields they mean, remembered between uploads."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="import_mapping")
+    headers = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class DuplicateDecision(models.Model):
+    """A worker said two files are different children: do not propose them again."""
+
+    first = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_decided_once")]

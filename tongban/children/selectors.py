@@ -1,0 +1,110 @@
+import re
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tongban.accounts.access import access, children_q, scope_for
+from tongban.children.models import Child, ChildCategory, DifficultyCategory, DuplicateDecision, FamilyMember
+from tongban.children.search import pinyin_keys
+from tongban.core import crypto
+from tongban.regions.models import Region
+
+
+def children_visible_to(user: Any) -> QuerySet[Child]:
+    return Child.objects.current().filter(children_q(user))
+
+
+def access_child(user: Any, pk: Any, *, for_write: bool = False) -> Child:
+    qs = children_visible_to(user).select_related("project", "region", "assigned_worker")
+    return access(user, qs, pk, kind="child", for_write=for_write)
+
+
+def child_file(user: Any, pk: Any) -> Child:
+    """A child with everything the file page shows, loaded in a fixed number of queries."""
+    qs = children_visible_to(user).select_related("project", "region__parent__parent", "assigned_worker",
+                                                  "screening_batch").prefetch_related(
+        "family", "consents", Prefetch("categories", ChildCategory.objects.select_related("category")))
+    return access(user, qs, pk, kind="child")
+
+
+_ID_TAIL = re.compile(r"^\d{3,5}[\dXx]$")
+_PHONE = re.compile(r"^1\d{10}$")
+
+
+def search_children(qs: QuerySet[Child], text: str) -> QuerySet[Child]:
+    """Find by name, full pinyin, pinyin initials ("zq" finds 子琪), ID number or its tail, guardian phone."""
+    text = text.strip()
+    if not text:
+        return qs
+    compact = text.replace(" ", "")
+    if len(compact) == 18 and compact[:17].isdigit():
+        return qs.filter(id_digest=crypto.blind_index(compact.upper(), "id"))
+    if _PHONE.match(compact):
+        return qs.filter(family__phone_digest=crypto.blind_index(compact, "phone")).distinct()
+    if _ID_TAIL.match(compact):
+        n = len(compact)
+        return qs.filter(**{f"id_tail{n}": crypto.blind_index(compact.upper(), f"id{n}")})
+    if compact.isascii() and compact.isalpha():
+        letters = compact.lower()
+        return qs.filter(Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters))
+    full, initials = pinyin_keys(compact)
+    return qs.filter(Q(name__contains=compact) | Q(name_pinyin__startswith=full))
+
+
+def filter_children(qs: QuerySet[Child], *, region: Region | None = None, category: DifficultyCategory | None = None,
+                    risk: str = "", status: str = "", sex: str = "", ethnicity: str = "",
+                    age_min: int | None = None, age_max: int | None = None, today: date | None = None) -> QuerySet[Child]:
+    today = today or date.today()
+    if region is not None:
+        qs = qs.in_region(region)  # type: ignore[attr-defined]
+    if category is not None:
+        qs = qs.filter(categories__category__in=[category, *category.subtypes.all()]).distinct()
+    for field, value in (("risk", risk), ("status", status), ("sex", sex), ("ethnicity", ethnicity)):
+        if value:
+            qs = qs.filter(**{field: value})
+    if age_min is not None:
+        qs = qs.filter(birth_date__lte=_years_before(today, age_min))
+    if age_max is not None:
+        qs = qs.filter(birth_date__gt=_years_before(today, age_max + 1))
+    return qs
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def duplicate_candidates(*, name: str, birth_date: date | None, region: Region | None, id_digest: str = "",
+                         exclude_pk: int | None = None) -> list[tuple[Child, str]]:
+    """Files that may be the same child, with why: same ID; same name, birth date and county; same sound."""
+    found: dict[int, tuple[Child, str]] = {}
+    base = Child.objects.current().select_related("region", "project")
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    if id_digest:
+        for child in base.filter(id_digest=id_digest)[:5]:
+            found[child.pk] = (child, "id")
+    if birth_date is not None:
+        for child in base.filter(name=name, birth_date=birth_date)[:10]:
+            same_county = region is not None and child.region.path[:22] == region.path[:22]
+            found.setdefault(child.pk, (child, "name_birth_region" if same_county else "name_birth"))
+        full, _ = pinyin_keys(name)
+        for child in base.filter(name_pinyin=full, birth_date=birth_date).exclude(name=name)[:10]:
+            found.setdefault(child.pk, (child, "pinyin"))
+    if exclude_pk and found:
+        decided = DuplicateDecision.objects.filter(
+            Q(first_id=exclude_pk, second_id__in=found) | Q(second_id=exclude_pk, first_id__in=found))
+        for a, b in decided.values_list("first_id", "second_id"):
+            found.pop(b if a == exclude_pk else a, None)
+    return list(found.values())
+
+
+def family_of(child: Child) -> QuerySet[FamilyMember]:
+    return child.family.all()
+
+
+def may_reveal(user: Any) -> bool:
+    return scope_for(user).may_reveal()

@@ -1,0 +1,63 @@
+"""Encryption at rest and keyed search indexes for sensitive fields (ID numbers, phones).
+
+Values are encrypted with Fernet (AES-128-CBC + HMAC). FIELD_ENCRYPTION_KEYS is a
+list: the first key encrypts, every key decrypts, so a new key is put first and
+`rotate_field_keys` re-encrypts the old rows. Exact search works through a blind
+index: an HMAC of the normalised value under BLIND_INDEX_KEY, which does not
+rotate with the encryption keys (changing it means rebuilding the indexes).
+"""
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(key.encode()) for key in keys])
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be urlsafe-base64 32-byte keys, separated by commas."
+        ) from None
+
+
+def _keys() -> tuple[str, ...]:
+    keys = tuple(settings.FIELD_ENCRYPTION_KEYS)
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is not set.")
+    return keys
+
+
+def encrypt(value: str) -> str:
+    if not value:
+        return ""
+    return _fernet(_keys()).encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    try:
+        return _fernet(_keys()).decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise ImproperlyConfigured("A stored value cannot be decrypted with the configured keys.") from None
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt a stored value under the first (newest) key."""
+    return _fernet(_keys()).rotate(token.encode()).decode() if token else ""
+
+
+def blind_index(value: str, purpose: str) -> str:
+    """A keyed, one-way digest for exact matching: equal inputs give equal digests."""
+    if not value:
+        return ""
+    key = settings.BLIND_INDEX_KEY.encode()
+    digest = hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode().rstrip("=").lower()
