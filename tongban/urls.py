@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tongban.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("children/", include("tongban.children.urls")),
     path("", include("tongban.core.urls")),
 ]

@@ -306,3 +306,25 @@ class DuplicateDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_decided_once")]
+
+
+class HomeVerification(models.Model):
+    """A home-verification visit (上门核查) by a child director or worker: the file confirmed or corrected on the spot."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="verifications")
+    visited_on = models.DateField(_("visit date"))
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    child_seen = models.BooleanField(_("child seen in person"), default=True)
+    guardian_present = models.BooleanField(_("guardian present"), default=True)
+    file_confirmed = models.BooleanField(_("file is correct as it is"), default=True)
+    corrections = models.JSONField(_("corrections"), default=dict, blank=True)
+    notes = models.TextField(_("what you found"), blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("home verification")
+        verbose_name_plural = _("home verifications")
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.visited_on}"

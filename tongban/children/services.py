@@ -359,3 +359,28 @@ def rules_adult_cutoff(today: date) -> date:
         return today.replace(year=today.year - rules.ADULT_AGE)
     except ValueError:
         return today.replace(year=today.year - rules.ADULT_AGE, day=28)
+
+
+@transaction.atomic
+def home_verification_record(*, actor: Any, child: Child, visited_on: date, child_seen: bool,
+                             guardian_present: bool, notes: str = "", corrections: dict[str, Any] | None = None,
+                             version: int | None = None) -> "HomeVerification":
+    """Record a home-verification visit; what the visitor corrected is written to the file at once."""
+    from tongban.children.models import HomeVerification
+
+    _require_write(actor)
+    if not children_visible_to(actor).filter(pk=child.pk).exists():
+        raise PermissionDenied
+    if visited_on > date.today():
+        raise ValidationError({"visited_on": _("The visit date cannot be in the future.")})
+    corrections = {k: v for k, v in (corrections or {}).items() if getattr(child, k, None) != v}
+    if corrections:
+        child_update(actor=actor, child=child, version=version, **corrections)
+    visit = HomeVerification.objects.create(
+        child=child, visited_on=visited_on, visitor=actor, child_seen=child_seen, guardian_present=guardian_present,
+        file_confirmed=not corrections, notes=notes,
+        corrections={k: str(v) for k, v in corrections.items()},
+    )
+    audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=visit,
+                 changes={"child": child.pk, "corrected": sorted(corrections)})
+    return visit

@@ -41,7 +41,8 @@ class TeamAdmin(ScopedAdmin):
     selector = teams_visible_to
     scoped_choices = {"project": projects_visible_to, "region": regions_visible_to}
     list_display = ["name", "project", "region"]
-    list_filter = ["project"]
+    # Only the projects of visible teams: the plain filter would list every project in the system.
+    list_filter = [("project", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "region__name"]
     list_select_related = ["project", "region"]
     autocomplete_fields = ["region"]
@@ -53,7 +54,7 @@ class SiteAdmin(ScopedAdmin):
     selector = sites_visible_to
     scoped_choices = {"project": projects_visible_to, "region": regions_visible_to}
     list_display = ["name", "kind", "project", "region"]
-    list_filter = ["kind", "project"]
+    list_filter = ["kind", ("project", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "address"]
     list_select_related = ["project", "region"]
     autocomplete_fields = ["region"]

@@ -128,7 +128,8 @@ def test_sign_out_ends_the_session_and_is_recorded(client):
 def test_an_idle_session_past_its_expiry_sends_the_user_back_to_sign_in(client):
     signed_in(client, "worker_dalate")
     Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - timedelta(seconds=1))
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
     response = client.get("/")
     assert response.status_code == 302
     assert response.url == "/accounts/login/?next=/"
@@ -151,8 +152,9 @@ def test_password_change_needs_a_signed_in_user(client):
 
 def test_a_weak_new_password_is_refused_and_the_old_one_still_works(client):
     user = signed_in(client, "worker_dalate")
-    response = client.post("/accounts/password/", {
-        "old_password": DEMO_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    response = client.post(
+        "/accounts/password/", {"old_password": DEMO_PASSWORD, "new_password1": "12345678", "new_password2": "12345678"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["new_password2"]
     assert 'class="error"' in response.content.decode()
@@ -163,8 +165,9 @@ def test_a_weak_new_password_is_refused_and_the_old_one_still_works(client):
 def test_a_good_new_password_replaces_the_old_one(client):
     user = signed_in(client, "worker_dalate")
     new = "Quiet river at dawn 2026"
-    response = client.post("/accounts/password/", {
-        "old_password": DEMO_PASSWORD, "new_password1": new, "new_password2": new}, follow=True)
+    response = client.post(
+        "/accounts/password/", {"old_password": DEMO_PASSWORD, "new_password1": new, "new_password2": new}, follow=True
+    )
     assert response.redirect_chain == [("/", 302)]
     assert len(list(response.context["messages"])) == 1
     user.refresh_from_db()
@@ -175,8 +178,9 @@ def test_a_good_new_password_replaces_the_old_one(client):
 def test_the_old_password_must_be_right_to_change_it(client):
     user = signed_in(client, "worker_dalate")
     new = "Quiet river at dawn 2026"
-    response = client.post("/accounts/password/", {
-        "old_password": WRONG_PASSWORD, "new_password1": new, "new_password2": new})
+    response = client.post(
+        "/accounts/password/", {"old_password": WRONG_PASSWORD, "new_password1": new, "new_password2": new}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["old_password"]
     user.refresh_from_db()

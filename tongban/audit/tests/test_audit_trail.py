@@ -74,8 +74,13 @@ def test_an_event_records_who_did_what_to_which_record_and_from_where():
     worker, director = cast("worker_dalate"), cast("director_dalate")
     token = current_ip.set("10.9.8.7")
     try:
-        event = audit_record(actor=worker, action=AuditEvent.Action.UPDATE, target=director,
-                             changes={"phone": "13800000000", "team": worker.team}, reason="moved village")
+        event = audit_record(
+            actor=worker,
+            action=AuditEvent.Action.UPDATE,
+            target=director,
+            changes={"phone": "13800000000", "team": worker.team},
+            reason="moved village",
+        )
     finally:
         current_ip.reset(token)
     event.refresh_from_db()
@@ -93,8 +98,12 @@ def test_an_event_outside_a_request_has_no_address():
 def test_a_changed_password_is_recorded_as_changed_but_never_stored():
     user = cast("worker_dalate")
     user.set_password("a brand new secret 2026")
-    event = audit_record(actor=cast("pm_ordos"), action=AuditEvent.Action.UPDATE, target=user,
-                         changes=model_changes(user, ["password", "full_name"]))
+    event = audit_record(
+        actor=cast("pm_ordos"),
+        action=AuditEvent.Action.UPDATE,
+        target=user,
+        changes=model_changes(user, ["password", "full_name"]),
+    )
     event.refresh_from_db()
     assert event.changes == {"password": "***", "full_name": "张敏"}
     assert user.password not in repr(AuditEvent.objects.filter(pk=event.pk).values().get())
@@ -157,8 +166,9 @@ def test_an_event_opens_read_only_and_cannot_be_changed_or_deleted(client):
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
 
-@pytest.mark.parametrize("username", ["bureau_ordos", "lead_dalate", "worker_dalate", "director_dalate",
-                                      "volunteer_dalate"])
+@pytest.mark.parametrize(
+    "username", ["bureau_ordos", "lead_dalate", "worker_dalate", "director_dalate", "volunteer_dalate"]
+)
 def test_people_without_admin_rights_are_sent_to_the_admin_sign_in(client, username):
     signed_in(client, username)
     response = client.get("/admin/audit/auditevent/")

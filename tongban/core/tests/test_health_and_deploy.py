@@ -18,19 +18,32 @@ pytestmark = pytest.mark.django_db
 def production_env(**overrides: str) -> dict[str, str]:
     """The environment of a real deployment behind TLS, outside the test run."""
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
-    env.update({
-        "DEBUG": "false", "HTTPS": "true", "HSTS_SECONDS": "31536000", "HSTS_INCLUDE_SUBDOMAINS": "true",
-        "HSTS_PRELOAD": "true", "SECRET_KEY": secrets.token_urlsafe(45), "ALLOWED_HOSTS": "tongban.example.org",
-        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        "BLIND_INDEX_KEY": secrets.token_urlsafe(32),
-    })
+    env.update(
+        {
+            "DEBUG": "false",
+            "HTTPS": "true",
+            "HSTS_SECONDS": "31536000",
+            "HSTS_INCLUDE_SUBDOMAINS": "true",
+            "HSTS_PRELOAD": "true",
+            "SECRET_KEY": secrets.token_urlsafe(45),
+            "ALLOWED_HOSTS": "tongban.example.org",
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+        }
+    )
     env.update(overrides)
     return env
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @task()

@@ -1,0 +1,261 @@
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongban.accounts.access import scope_for
+from tongban.accounts.models import Role, User
+from tongban.audit.models import AuditEvent
+from tongban.audit.services import audit_record
+from tongban.children import rules, services
+from tongban.children.forms import (
+    ChildFilterForm,
+    ChildForm,
+    ConsentForm,
+    FamilyMemberForm,
+    RevealForm,
+    VerificationForm,
+)
+from tongban.children.models import Child, ChildCategory, FamilyMember
+from tongban.children.selectors import (
+    access_child,
+    child_file,
+    children_visible_to,
+    duplicate_candidates,
+    filter_children,
+    search_children,
+)
+from tongban.organisations.selectors import projects_visible_to
+from tongban.regions.models import Region
+from tongban.regions.selectors import regions_visible_to
+
+PAGE_SIZE = 50
+
+
+def _list_queryset(request: HttpRequest) -> tuple[Any, ChildFilterForm]:
+    form = ChildFilterForm(request.GET or None, regions=regions_visible_to(request.user))
+    qs = children_visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        qs = search_children(qs, data["q"] or "")
+        qs = filter_children(qs, region=data["region"], category=data["category"], risk=data["risk"],
+                             status=data["status"], sex=data["sex"], ethnicity=data["ethnicity"],
+                             age_min=data["age_min"], age_max=data["age_max"])
+        if data["batch"]:
+            qs = qs.filter(screening_batch_id=data["batch"])
+    return qs, form
+
+
+@login_required
+def child_list(request: HttpRequest) -> HttpResponse:
+    if scope_for(request.user).is_empty:
+        raise PermissionDenied
+    qs, form = _list_queryset(request)
+    qs = qs.select_related("region__parent").prefetch_related(
+        Prefetch("categories", ChildCategory.objects.select_related("category")))
+    page = Paginator(qs.order_by("name_pinyin", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "children/list.html", {
+        "page": page, "form": form, "query": query.urlencode(), "today": date.today(),
+        "may_write": scope_for(request.user).may_write("child"),
+    })
+
+
+def _form_choices(user: Any) -> dict[str, Any]:
+    scope = scope_for(user)
+    projects = projects_visible_to(user)
+    workers = User.objects.filter(role__in=[Role.WORKER, Role.TEAM_LEAD], is_active=True,
+                                  team__project__in=projects)
+    if scope.role in (Role.WORKER, Role.TEAM_LEAD):
+        workers = workers.filter(team_id=scope.team_id)
+    regions = regions_visible_to(user).filter(level=Region.Level.VILLAGE).select_related("parent")
+    return {"projects": projects, "regions": regions, "workers": workers}
+
+
+@login_required
+def child_create(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).may_write("child"):
+        raise PermissionDenied
+    form = ChildForm(request.POST or None, **_form_choices(request.user))
+    candidates: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.child_register(
+                actor=request.user, id_number=form.cleaned_data["id_number"],
+                confirmed_new=form.cleaned_data["confirmed_new"],
+                categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
+        except services.DuplicateSuspected as exc:
+            candidates = exc.candidates
+            form.add_error(None, exc.messages[0])
+            form.data = form.data.copy()
+            form.data["confirmed_new"] = "on"
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The file of %(name)s has been opened.") % {"name": child.name})
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "children/form.html", {"form": form, "candidates": candidates, "creating": True})
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    child = child_file(request.user, pk)
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=child)
+    family = list(child.family.all())
+    today = date.today()
+    findings = {f.rule: f.reason for f in rules.evaluate(child, family, today)}
+    categories = [(cc, findings.get(cc.category.rule, cc.reason) if cc.category.rule else "")
+                  for cc in child.categories.all()]
+    scope = scope_for(request.user)
+    return render(request, "children/detail.html", {
+        "child": child, "family": family, "categories": categories, "today": today,
+        "consents": list(child.consents.all()), "consent_missing": services.consent_missing(child, today),
+        "verifications": child.verifications.select_related("visitor")[:10],
+        "may_write": scope.may_write("child"), "may_reveal": scope.may_reveal(),
+        "reveal_form": RevealForm(),
+    })
+
+
+@login_required
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = access_child(request.user, pk, for_write=True)
+    form = ChildForm(request.POST or None, instance=child, **_form_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        id_number = form.cleaned_data["id_number"]
+        try:
+            services.child_update(
+                actor=request.user, child=Child.objects.get(pk=child.pk),
+                version=int(request.POST.get("version", "0") or 0),
+                id_number=id_number if id_number else None,
+                categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The file has been saved."))
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "children/form.html", {"form": form, "child": child, "creating": False})
+
+
+@login_required
+def family_edit(request: HttpRequest, pk: int, member_pk: int | None = None) -> HttpResponse:
+    child = access_child(request.user, pk, for_write=True)
+    member = get_object_or_404(FamilyMember, pk=member_pk, child=child) if member_pk else None
+    form = FamilyMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
+        phone = form.cleaned_data["phone"]
+        try:
+            services.family_member_save(actor=request.user, child=child, member=member,
+                                        phone=phone if phone or member is None else None, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The family details have been saved."))
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "children/family_form.html", {"form": form, "child": child, "member": member})
+
+
+@login_required
+@require_POST
+def family_delete(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    child = access_child(request.user, pk, for_write=True)
+    member = get_object_or_404(FamilyMember, pk=member_pk, child=child)
+    services.family_member_delete(actor=request.user, member=member)
+    messages.success(request, _("The family member has been removed from the file."))
+    return redirect("children:detail", pk=child.pk)
+
+
+@login_required
+@require_POST
+def child_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    child = access_child(request.user, pk)
+    form = RevealForm(request.POST)
+    number = ""
+    if form.is_valid():
+        try:
+            number = services.child_reveal_id(actor=request.user, child=child, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    response = render(request, "children/_reveal.html", {"child": child, "number": number, "reveal_form": form})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    child = access_child(request.user, pk, for_write=True)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The guardian's consent has been recorded."))
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "children/consent_form.html", {"form": form, "child": child})
+
+
+@login_required
+def child_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    child = access_child(request.user, pk, for_write=True)
+    initial = {name: getattr(child, name) for name in VerificationForm.CORRECTABLE}
+    form = VerificationForm(request.POST or None, initial={**initial, "visited_on": date.today(),
+                                                           "version": child.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        corrections = {name: data[name] for name in VerificationForm.CORRECTABLE}
+        try:
+            services.home_verification_record(
+                actor=request.user, child=child, visited_on=data["visited_on"], child_seen=data["child_seen"],
+                guardian_present=data["guardian_present"], notes=data["notes"], corrections=corrections,
+                version=data["version"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The home verification has been recorded."))
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "children/verify.html", {"form": form, "child": child})
+
+
+@login_required
+def child_duplicates(request: HttpRequest, pk: int) -> HttpResponse:
+    child = access_child(request.user, pk, for_write=True)
+    found = duplicate_candidates(name=child.name, birth_date=child.birth_date, region=child.region,
+                                 id_digest=child.id_digest, exclude_pk=child.pk)
+    # Only files this user may see are offered: a match elsewhere is not disclosed.
+    visible = set(children_visible_to(request.user).filter(pk__in=[c.pk for c, _why in found])
+                  .values_list("pk", flat=True))
+    candidates = [(c, why) for c, why in found if c.pk in visible]
+    return render(request, "children/duplicates.html", {"child": child, "candidates": candidates})
+
+
+@login_required
+@require_POST
+def child_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    keep = access_child(request.user, pk, for_write=True)
+    drop = access_child(request.user, other_pk, for_write=True)
+    if request.POST.get("decision") == "different":
+        services.duplicates_mark_different(actor=request.user, first=keep, second=drop)
+        messages.success(request, _("Noted: these are two different children."))
+    else:
+        services.children_merge(actor=request.user, keep=keep, drop=drop)
+        messages.success(request, _("The two files have been merged into this one."))
+    return redirect("children:detail", pk=keep.pk)
