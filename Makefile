@@ -41,8 +41,8 @@ test-postgres: setup
 	fi
 
 messages: setup
-	$(PY) manage.py makemessages --locale zh_Hans --ignore .venv --ignore var --no-obsolete
-	$(PY) manage.py compilemessages --locale zh_Hans --ignore .venv
+	DEBUG=1 $(PY) manage.py makemessages --locale zh_Hans --ignore .venv --ignore var --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --locale zh_Hans --ignore .venv
 
 clean:
 	rm -rf $(VENV) var

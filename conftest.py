@@ -11,7 +11,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     from tongban.core.demo import seed_demo
 
     with django_db_blocker.unblock():
-        seed_demo(seed=1)
+        seed_demo(seed=1, children=120)
 
 
 @pytest.fixture(autouse=True)

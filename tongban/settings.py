@@ -6,7 +6,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from tongban.env import env_bool, env_int, env_list, env_str
 
@@ -174,6 +173,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Screening ledgers larger than this are refused before they are read.
+SCREENING_MAX_UPLOAD_MB = env_int("SCREENING_MAX_UPLOAD_MB", 20)
+if SCREENING_MAX_UPLOAD_MB < 1:
+    raise ImproperlyConfigured("SCREENING_MAX_UPLOAD_MB must be at least 1")
 
 TASKS = {
     "default": {

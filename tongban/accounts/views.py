@@ -4,6 +4,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tongban.accounts.forms import SignInForm
+from tongban.audit.models import AuditEvent
+from tongban.audit.services import audit_record
 
 
 class SignInView(auth_views.LoginView):
@@ -21,5 +23,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("core:dashboard")
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        audit_record(actor=self.request.user, action=AuditEvent.Action.UPDATE, target=self.request.user,
+                     changes={"password": "***"})
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return response

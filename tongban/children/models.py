@@ -18,6 +18,7 @@ from tongban.children.choices import (
     Risk,
     Sex,
     Status,
+    Welfare,
 )
 from tongban.core import crypto
 from tongban.organisations.models import Organisation, Project
@@ -107,6 +108,7 @@ class Child(models.Model):
     disability_grade = models.PositiveSmallIntegerField(_("disability grade"), choices=DisabilityGrade.choices,
                                                         null=True, blank=True)
     psychological_state = models.CharField(_("psychological state"), max_length=300, blank=True)
+    notes = models.TextField(_("remarks"), blank=True, help_text=_("e.g. the 备注 column of a screening ledger"))
     welfare = models.JSONField(_("welfare received"), default=list, blank=True)
     risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices, default=Risk.LOW)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCREENED)
@@ -147,6 +149,9 @@ class Child(models.Model):
     @property
     def age(self) -> int:
         return self.age_on(date.today())
+
+    def welfare_labels(self) -> list[str]:
+        return [str(Welfare(w).label) if w in Welfare.values else w for w in self.welfare or []]
 
     def id_number(self) -> str:
         """The full number: callers must have checked the right to reveal and recorded the reason."""
@@ -253,6 +258,9 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"{self.guardian_name} {self.given_on}"
 
+    def scope_labels(self) -> list[str]:
+        return [str(self.Scope(s).label) if s in self.Scope.values else s for s in self.scopes or []]
+
 
 class ScreeningBatch(models.Model):
     """One screening (摸底排查) upload: who, when, where, from which file, and how it went."""
@@ -276,6 +284,9 @@ class ScreeningBatch(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
+    # Counts of rows and problems; `problems` keeps only the first few thousand to show.
+    summary = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("screening batch")
@@ -328,3 +339,6 @@ class HomeVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} {self.visited_on}"
+
+    def corrected_labels(self) -> list[str]:
+        return [str(Child._meta.get_field(name).verbose_name) for name in self.corrections]

@@ -30,6 +30,7 @@ def child_file(user: Any, pk: Any) -> Child:
 
 _ID_TAIL = re.compile(r"^\d{3,5}[\dXx]$")
 _PHONE = re.compile(r"^1\d{10}$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789xX")
 
 
 def search_children(qs: QuerySet[Child], text: str) -> QuerySet[Child]:
@@ -37,7 +38,8 @@ def search_children(qs: QuerySet[Child], text: str) -> QuerySet[Child]:
     text = text.strip()
     if not text:
         return qs
-    compact = text.replace(" ", "")
+    # Chinese keyboards often type full-width digits and spaces; numbers are found whatever was typed.
+    compact = "".join(text.translate(_FULL_WIDTH).split())
     if len(compact) == 18 and compact[:17].isdigit():
         return qs.filter(id_digest=crypto.blind_index(compact.upper(), "id"))
     if _PHONE.match(compact):

@@ -106,6 +106,12 @@ def new_pseudonym(project: Project, rng: random.Random | None = None) -> str:
     raise RuntimeError("no free pseudonym")
 
 
+def _refuse_taken_id(child: Child) -> None:
+    # Checked before full_clean(), whose message for the unique constraint names the constraint, not the problem.
+    if child.id_digest and Child.objects.current().filter(id_digest=child.id_digest).exclude(pk=child.pk).exists():
+        raise ValidationError({"id_number": _("A file with this ID number already exists.")})
+
+
 def _apply(child: Child, fields: dict[str, Any]) -> list[str]:
     changed = []
     for name, value in fields.items():
@@ -136,12 +142,11 @@ def child_register(*, actor: Any, id_number: str = "", confirmed_new: bool = Fal
         child.pseudonym = new_pseudonym(child.project)
     if ids.number:
         child.set_id_number(ids.number)
+        _refuse_taken_id(child)
     child.full_clean(exclude=["name_pinyin", "name_initials"])
     _check_place(actor, child.project, child.region)
     candidates = duplicate_candidates(name=child.name, birth_date=child.birth_date, region=child.region,
                                       id_digest=child.id_digest)
-    if any(reason == "id" for _child, reason in candidates):
-        raise ValidationError({"id_number": _("A file with this ID number already exists.")})
     if candidates and not confirmed_new:
         raise DuplicateSuspected(candidates)
     child.save()
@@ -164,11 +169,14 @@ def child_update(*, actor: Any, child: Child, version: int | None = None, id_num
         raise ValidationError(_("Someone else changed this file while you were editing it. "
                                 "Reload it to see their changes, then make yours again."), code="conflict")
     changes: dict[str, Any] = {}
+    if id_number is None and child.id_encrypted and ("birth_date" in fields or "sex" in fields):
+        id_number = child.id_number()  # a typed birth date or sex must still agree with the number on file
     if id_number is not None:
         ids = check_id_number(id_number, birth_date=fields.get("birth_date", child.birth_date),
                               sex=fields.get("sex", child.sex))
         if ids.number != (child.id_number() if child.id_encrypted else ""):
             child.set_id_number(ids.number)
+            _refuse_taken_id(child)
             changes["id_number"] = "***"
         if ids.birth_date:
             fields["birth_date"], fields["sex"] = ids.birth_date, ids.sex

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -98,3 +99,7 @@ class PersonFileAdmin(ScopedAdmin):
             if obj is not None:
                 audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=obj)
         return response
+
+
+# Roles, not auth groups, decide what people may do: the group pages would only mislead.
+admin.site.unregister(Group)

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from tongban.audit.models import AuditEvent
 from tongban.organisations.models import Project, Site, Team

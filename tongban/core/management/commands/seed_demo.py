@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--children", type=int, default=500,
-                            help="how many child files to create (child files arrive with the registry)")
+                            help="how many children's files to create, with families, categories and consents")
         parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if the database already has users")
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 self.stdout.write("The database already has data; demo data not loaded.")
                 return
             raise CommandError("The database already has data. seed_demo fills an empty database only.")
-        report = seed_demo(seed=seed)
+        report = seed_demo(seed=seed, children=children)
         self.stdout.write(
             f"Demo data (seed {seed}): {report.regions} regions, {report.organisations} organisations, "
             f"{report.projects} projects, {report.teams} teams, {report.sites} sites, {report.users} users."
@@ -31,3 +31,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts, all with the password {DEMO_PASSWORD!r}:")
         for username, role in report.accounts:
             self.stdout.write(f"  {username:<18} {role}")
+        self.stdout.write(
+            f"Children's files: {report.children} children, {report.family_members} family members, "
+            f"{report.consents} guardians' consents."
+        )
+        if report.categories:
+            self.stdout.write("Children by category:")
+            for name, count in report.categories.items():
+                self.stdout.write(f"  {count:>7}  {name}")
