@@ -44,7 +44,7 @@ def parent_condition(parent, today: date) -> str | None:  # type: ignore[no-unty
     if grade in (3, 4) and parent.disability in (Disability.MENTAL, Disability.INTELLECTUAL):
         return _("grade %(grade)d mental or intellectual disability") % {"grade": grade}
     condition = parent.condition
-    if not condition or condition == ParentCondition.SEVERE_DISABILITY:
+    if not condition:
         return None
     if condition == ParentCondition.LOST_CONTACT:
         if parent.condition_since is None or _months_between(parent.condition_since, today) < LOST_CONTACT_MONTHS:

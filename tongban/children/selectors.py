@@ -48,10 +48,11 @@ def search_children(qs: QuerySet[Child], text: str) -> QuerySet[Child]:
         n = len(compact)
         return qs.filter(**{f"id_tail{n}": crypto.blind_index(compact.upper(), f"id{n}")})
     if compact.isascii() and compact.isalpha():
+        # Initials match the whole name or the given name ("zq" finds 子琪 and 王子琪).
         letters = compact.lower()
-        return qs.filter(Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters))
-    full, initials = pinyin_keys(compact)
-    return qs.filter(Q(name__contains=compact) | Q(name_pinyin__startswith=full))
+        return qs.filter(Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)
+                         | Q(name_initials__endswith=letters) | Q(name_pinyin__endswith=letters))
+    return qs.filter(name__contains=compact)
 
 
 def filter_children(qs: QuerySet[Child], *, region: Region | None = None, category: DifficultyCategory | None = None,

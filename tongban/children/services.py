@@ -23,6 +23,7 @@ from tongban.children.models import (
     DifficultyCategory,
     DuplicateDecision,
     FamilyMember,
+    HomeVerification,
 )
 from tongban.children.search import normalise_name, pinyin_keys
 from tongban.children.selectors import children_visible_to
@@ -106,6 +107,20 @@ def new_pseudonym(project: Project, rng: random.Random | None = None) -> str:
     raise RuntimeError("no free pseudonym")
 
 
+def _refuse_taken_pseudonym(child: Child) -> None:
+    if child.pseudonym and Child.objects.filter(project_id=child.project_id, pseudonym=child.pseudonym).exclude(
+            pk=child.pk).exists():
+        raise ValidationError({"pseudonym": _("Another child of this project already has this pseudonym.")})
+
+
+def _check_worker(child: Child) -> None:
+    worker = child.assigned_worker
+    if worker is not None and (worker.team_id is None or worker.team.project_id != child.project_id
+                               or not child.region.path.startswith(worker.team.region.path)):
+        raise ValidationError({"assigned_worker": _(
+            "The assigned social worker must belong to the project team of the child's county.")})
+
+
 def _refuse_taken_id(child: Child) -> None:
     # Checked before full_clean(), whose message for the unique constraint names the constraint, not the problem.
     if child.id_digest and Child.objects.current().filter(id_digest=child.id_digest).exclude(pk=child.pk).exists():
@@ -143,8 +158,10 @@ def child_register(*, actor: Any, id_number: str = "", confirmed_new: bool = Fal
     if ids.number:
         child.set_id_number(ids.number)
         _refuse_taken_id(child)
+    _refuse_taken_pseudonym(child)
     child.full_clean(exclude=["name_pinyin", "name_initials"])
     _check_place(actor, child.project, child.region)
+    _check_worker(child)
     candidates = duplicate_candidates(name=child.name, birth_date=child.birth_date, region=child.region,
                                       id_digest=child.id_digest)
     if candidates and not confirmed_new:
@@ -181,9 +198,13 @@ def child_update(*, actor: Any, child: Child, version: int | None = None, id_num
         if ids.birth_date:
             fields["birth_date"], fields["sex"] = ids.birth_date, ids.sex
     changed = _apply(child, fields)
+    if "pseudonym" in changed:
+        _refuse_taken_pseudonym(child)
     child.full_clean(exclude=["name_pinyin", "name_initials"])
     if "region" in changed or "project" in changed:
         _check_place(actor, child.project, child.region)
+    if {"assigned_worker", "region", "project"} & set(changed):
+        _check_worker(child)
     changes.update({name: getattr(child, name) for name in changed})
     updated = Child.objects.filter(pk=child.pk, version=child.version).update(version=F("version") + 1)
     if not updated:
@@ -325,6 +346,7 @@ def children_merge(*, actor: Any, keep: Child, drop: Child) -> Child:
         raise PermissionDenied
     FamilyMember.objects.filter(child=drop).update(child=keep)
     Consent.objects.filter(child=drop).update(child=keep)
+    HomeVerification.objects.filter(child=drop).update(child=keep)
     have = set(ChildCategory.objects.filter(child=keep).values_list("category_id", flat=True))
     ChildCategory.objects.filter(child=drop, category_id__in=have).delete()
     ChildCategory.objects.filter(child=drop).update(child=keep)
@@ -372,10 +394,8 @@ def rules_adult_cutoff(today: date) -> date:
 @transaction.atomic
 def home_verification_record(*, actor: Any, child: Child, visited_on: date, child_seen: bool,
                              guardian_present: bool, notes: str = "", corrections: dict[str, Any] | None = None,
-                             version: int | None = None) -> "HomeVerification":
+                             version: int | None = None) -> HomeVerification:
     """Record a home-verification visit; what the visitor corrected is written to the file at once."""
-    from tongban.children.models import HomeVerification
-
     _require_write(actor)
     if not children_visible_to(actor).filter(pk=child.pk).exists():
         raise PermissionDenied

@@ -150,6 +150,8 @@ MOODS = {
     "single": ["父母离异后情绪波动大", "自卑，回避谈论家庭", "与同住家长关系紧张"],
     "other": ["注意力不集中", "有厌学情绪", "性格内向", "自信心不足"],
 }
+# How many files note a psychological state: most children who lost their parents' care, fewer of the others.
+MOOD_SHARE = {"orphan": 0.7, "unsupported": 0.7, "left_behind": 0.4, "single": 0.4, "other": 0.12}
 POVERTY_REASONS = ["家庭收入低，就医负担重", "家庭困难，上学费用难以负担", "住房困难，生活拮据"]
 GUARDIANSHIP_REASONS = ["监护人年迈体弱，照料不足", "监护人长期酗酒，疏于照料", "监护人教育方式粗暴",
                         "孩子经常独自在家"]
@@ -529,8 +531,7 @@ class DemoBuilder:
         mood_key = ("orphan" if situation == "orphan" else "unsupported" if situation == "unsupported"
                     else "left_behind" if "left_behind" in rules_found
                     else "single" if situation in ("widowed", "divorced") else "other")
-        mood_share = {"orphan": 0.7, "unsupported": 0.7, "left_behind": 0.4, "single": 0.4, "other": 0.12}
-        if rng.random() < mood_share[mood_key]:
+        if rng.random() < MOOD_SHARE[mood_key]:
             child.psychological_state = rng.choice(MOODS[mood_key])
         recorded = self._recorded_categories(child, situation, family)
         self._risk_and_status(child, code, rules_found, family)

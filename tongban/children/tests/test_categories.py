@@ -305,3 +305,8 @@ def test_a_child_becomes_an_orphan_only_once_both_parents_are_on_file():
     make_member(child, "mother", life_status="missing")
 
     assert computed_codes(child) == {"orphan"}
+
+
+def test_a_recorded_severe_disability_counts_even_before_its_grade_is_entered():
+    result = findings(a_child(), father(condition="severe_disability"), mother(life_status="dead"))
+    assert "de_facto_unsupported" in result

@@ -211,3 +211,11 @@ def test_a_merged_file_is_not_found_but_its_id_number_finds_the_kept_file():
 
     assert set(search_children(visible, "zq").filter(pk__in=[keep.pk, drop.pk])) == {keep}
     assert list(search_children(visible, drop.id_number())) == [keep]
+
+
+def test_initials_and_pinyin_of_the_given_name_find_the_child_too():
+    actor = cast("lead_dalate")
+    child = make_child(actor=actor, name="禤子琪")
+    found = children_visible_to(actor)
+    assert search_children(found, "zq").filter(pk=child.pk).exists()
+    assert search_children(found, "ziqi").filter(pk=child.pk).exists()
