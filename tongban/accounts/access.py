@@ -18,6 +18,7 @@ from django.http import Http404
 
 from tongban.accounts.models import Role, User
 from tongban.organisations.models import Project
+from tongban.regions.models import Region
 
 M = TypeVar("M", bound=Model)
 
@@ -58,11 +59,14 @@ class Scope:
             return Q()
         if not self.region_paths:
             return Q(pk__in=[])
-        lookup = f"{field_name}__path__startswith" if field_name else "path__startswith"
-        q = Q()
+        inside = Q()
         for path in self.region_paths:
-            q |= Q(**{lookup: path})
-        return q
+            inside |= Q(path__startswith=path)
+        if not field_name:
+            return inside
+        # The subtree's region ids first (one small indexed query), then the rows by their
+        # indexed region column: far cheaper than testing each row's path through a join.
+        return Q(**{f"{field_name}__in": Region.objects.filter(inside).values("pk")})
 
     def project_q(self, field_name: str) -> Q:
         if self.everything or self.project_ids is None:
@@ -144,7 +148,12 @@ def children_q(user: Any) -> Q:
     scope = scope_for(user)
     if scope.everything:
         return Q()
-    q = scope.region_q("region") & scope.project_q("project_id")
+    if scope.role == Role.PROJECT_ADMIN:
+        # A file's region always lies in its project's regions (the services see to it), and a
+        # project admin's regions are exactly their projects' regions: the project decides.
+        q = scope.project_q("project_id")
+    else:
+        q = scope.region_q("region") & scope.project_q("project_id")
     if scope.role == Role.WORKER:
         q &= Q(assigned_worker_id=user.pk) | Q(status="screened")
     return q

@@ -68,7 +68,7 @@ class ChildQuerySet(models.QuerySet["Child"]):
         return self.filter(merged_into__isnull=True)
 
     def in_region(self, region: Region) -> "ChildQuerySet":
-        return self.filter(region__path__startswith=region.path)
+        return self.filter(region__in=Region.objects.within(region).values("pk"))
 
     def in_category(self, category: DifficultyCategory) -> "ChildQuerySet":
         return self.filter(categories__category=category)
@@ -137,6 +137,9 @@ class Child(models.Model):
         ]
         indexes = [
             models.Index(fields=["project", "region"], name="child_project_region_idx"),
+            # Lists count and show current files in pinyin order within a project: this index
+            # answers both without reading or sorting every file of a city.
+            models.Index(fields=["project", "merged_into", "name_pinyin"], name="child_project_pinyin_idx"),
             models.Index(fields=["name", "birth_date"], name="child_name_birth_idx"),
         ]
 

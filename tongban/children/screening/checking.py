@@ -13,8 +13,8 @@ is left out (so importing the same ledger twice creates nothing twice); a
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -53,7 +53,8 @@ ERROR, WARNING, SKIP = "error", "warning", "skip"
 EXAMPLE_MARK = "示例"  # the template's example row says so in its 序号 cell; it is never imported
 CHUNK = 900  # values per IN (...) query: below SQLite's classic limit of 999 parameters
 _EXCEL_EPOCH = date(1899, 12, 30)
-_FULL_DATE = re.compile(r"^(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_FULL_DATE = re.compile(
+    r"^(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _MONTH_ONLY = re.compile(r"^(\d{4})\s*[./\-年]\s*(\d{1,2})\s*月?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "苏木", "镇", "乡")
@@ -87,12 +88,17 @@ class ParsedRow:
 @dataclass
 class Check:
     plans: list[ColumnPlan]
+    labels: dict[str, str] = field(default_factory=dict)  # the file's header for each field
+    today: date = field(default_factory=date.today)
     rows_total: int = 0
     rows: list[ParsedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     def count(self, level: str) -> int:
         return sum(1 for p in self.problems if p.level == level)
+
+    def sort(self) -> None:
+        self.problems.sort(key=lambda p: (p.row or 0, p.level != ERROR))
 
     @property
     def blocking(self) -> bool:
@@ -113,10 +119,19 @@ class _Bad(Exception):
 def check_sheet(sheet: Sheet, plans: list[ColumnPlan], *, project: Project, region: Region,
                 today: date | None = None, progress: Callable[[int, int], None] | None = None) -> Check:
     """Every problem of the ledger, and the rows that can be imported."""
+    check = check_file(sheet, plans, project=project, region=region, today=today, progress=progress)
+    if not check.blocking:
+        check_record(check)
+    return check
+
+
+def check_file(sheet: Sheet, plans: list[ColumnPlan], *, project: Project, region: Region,
+               today: date | None = None, progress: Callable[[int, int], None] | None = None) -> Check:
+    """What the file alone says: its columns, every row, duplicates inside it, and the computed categories."""
     today = today or date.today()
-    check = Check(plans=plans)
-    header_row = sheet.header_row + 1
     labels = {p.field: p.label for p in plans if p.field and p.field != IGNORE}
+    check = Check(plans=plans, labels=labels, today=today)
+    header_row = sheet.header_row + 1
     for plan in plans:
         if not plan.field:
             check.problems.append(Problem(header_row, plan.label, _(
@@ -136,11 +151,15 @@ def check_sheet(sheet: Sheet, plans: list[ColumnPlan], *, project: Project, regi
     if check.blocking:
         return check
     RowReader(sheet, plans, labels, project=project, region=region, today=today, check=check).run(progress)
-    if not check.blocking:
-        _duplicates_on_record(check, labels)
-    _apply_rules(check, labels, today)
-    check.problems.sort(key=lambda p: (p.row or 0, p.level != ERROR))
+    apply_rules(check)
+    check.sort()
     return check
+
+
+def check_record(check: Check) -> None:
+    """What the files already on record say: rows already on file are skipped, near matches flagged."""
+    _duplicates_on_record(check, check.labels)
+    check.sort()
 
 
 class RowReader:
@@ -153,6 +172,8 @@ class RowReader:
         self.items = [(p.field, p.index) for p in plans if p.field and p.field != IGNORE]
         self.places = _PlaceIndex(region)
         self.categories = _CategoryIndex()
+        self.state_cache: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        self.category_cache: dict[str, tuple[list[int], list[str], list[str], list[str]]] = {}
         self.seen_ids: dict[str, int] = {}
         self.seen_names: dict[tuple[str, date], tuple[int, str]] = {}
 
@@ -371,7 +392,14 @@ class RowReader:
             state_text = text.get(f"{prefix}_state", "")
             if not name and not state_text:
                 continue
-            member = {"relation": str(relation), "name": name[:60], **_state(state_text, warnings, f"{prefix}_state")}
+            if state_text not in self.state_cache:
+                self.state_cache[state_text] = _state(state_text)
+            fields, unknown = self.state_cache[state_text]
+            if unknown:
+                warnings.append(_Bad(f"{prefix}_state", _(
+                    "“%(words)s” is not a state Tongban understands (e.g. 健在, 死亡, 重病, 重残, 服刑在押, 失联, "
+                    "外出务工); it was not recorded.") % {"words": "、".join(unknown)}, WARNING))
+            member = {"relation": str(relation), "name": name[:60], **fields}
             parents[relation] = member
             family.append(member)
         guardian = normalise_name(text.get("guardian_name", ""))
@@ -400,16 +428,26 @@ class RowReader:
         return digits
 
     def _categories(self, text: dict[str, str], warnings: list[_Bad]) -> tuple[list[int], list[str], list[str]]:
+        value = text.get("categories", "")
+        if value not in self.category_cache:  # a ledger uses a handful of spellings, row after row
+            self.category_cache[value] = self._read_categories(value)
+        recorded, claimed, welfare, unknown = self.category_cache[value]
+        for word in unknown:
+            warnings.append(_Bad("categories", _("“%(word)s” is not a difficulty category Tongban knows; it was "
+                                                 "not recorded.") % {"word": word}, WARNING))
+        return list(recorded), list(claimed), list(welfare)
+
+    def _read_categories(self, value: str) -> tuple[list[int], list[str], list[str], list[str]]:
         recorded: list[int] = []
         claimed: list[str] = []
         welfare: list[str] = []
-        for word in WORD_SPLIT.split(text.get("categories", "")):
+        unknown: list[str] = []
+        for word in WORD_SPLIT.split(value):
             if not word:
                 continue
             category = self.categories.find(word)
             if category is None:
-                warnings.append(_Bad("categories", _("“%(word)s” is not a difficulty category Tongban knows; it was "
-                                                     "not recorded.") % {"word": word}, WARNING))
+                unknown.append(word)
             elif category.rule == DifficultyCategory.Rule.WELFARE_DIBAO:
                 welfare.append(Welfare.DIBAO)
             elif category.rule == DifficultyCategory.Rule.WELFARE_TEKUN:
@@ -418,7 +456,7 @@ class RowReader:
                 claimed.append(category.rule)
             elif category.pk not in recorded:
                 recorded.append(category.pk)
-        return recorded, claimed, welfare
+        return recorded, claimed, welfare, unknown
 
     def _in_file_duplicate(self, row: int, child: dict[str, Any], id_number: str) -> bool:
         """The same child twice in one file: the same ID number, or the same name and birth date without IDs."""
@@ -492,8 +530,8 @@ def read_date(value: Any) -> date | str | None:
         return "bad"
 
 
-def _state(text: str, warnings: list[_Bad], key: str) -> dict[str, Any]:
-    """What a parent's state words say, as FamilyMember fields; words not understood are flagged."""
+def _state(text: str) -> tuple[dict[str, Any], list[str]]:
+    """What a parent's state words say, as FamilyMember fields, and the words that were not understood."""
     fields: dict[str, Any] = {}
     unknown, health = [], []
     for word in WORD_SPLIT.split(text):
@@ -513,11 +551,7 @@ def _state(text: str, warnings: list[_Bad], key: str) -> dict[str, Any]:
             health.append(state.health)
     if health:
         fields["health"] = "、".join(health)[:200]
-    if unknown:
-        warnings.append(_Bad(key, _("“%(words)s” is not a state Tongban understands (e.g. 健在, 死亡, 重病, 重残, "
-                                    "服刑在押, 失联, 外出务工); it was not recorded.")
-                             % {"words": "、".join(unknown)}, WARNING))
-    return fields
+    return fields, unknown
 
 
 class _PlaceIndex:
@@ -648,6 +682,8 @@ def _duplicates_on_record(check: Check, labels: dict[str, str]) -> None:
                 "Another file has a name that sounds the same and the same birth date; they may be the same child. "
                 "Check the suspected duplicates after the import."), WARNING))
     check.rows = [r for r in check.rows if r.row not in skipped]
+    # A skipped row is not imported: what it would have needed checking no longer matters.
+    check.problems = [p for p in check.problems if not (p.level == WARNING and p.row in skipped)]
 
 
 class _RuleChild:
@@ -686,8 +722,9 @@ class _RuleMember:
         return self.labels[self.life_status]
 
 
-def _apply_rules(check: Check, labels: dict[str, str], today: date) -> None:
+def apply_rules(check: Check) -> None:
     """Computed categories come from the rules; a category the ledger states but the rules do not find is flagged."""
+    labels, today = check.labels, check.today
     with translation.override(settings.LANGUAGE_CODE):
         words = {str(v): str(label) for v, label in [*Relation.choices, *LifeStatus.choices]}
         for row in check.rows:

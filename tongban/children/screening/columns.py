@@ -49,6 +49,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("notes", "备注", ("说明", "其他情况")),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
+# Columns of Tongban's own ledger export (and common in county ledgers) that an import knowingly leaves out:
+# the age follows from the birth date, the rest is Tongban's own bookkeeping.
+IGNORED_HEADERS = ("化名", "年龄", "其他救助", "其他家庭成员", "风险等级", "状态", "所属项目")
 # Needed in every file, alone or (second element) with a column that can stand in for them.
 REQUIRED: tuple[tuple[str, str], ...] = (("name", ""), ("village", ""), ("birth_date", "id_number"),
                                          ("sex", "id_number"))
@@ -64,7 +67,7 @@ def norm_header(text: object) -> str:
 
 
 def _header_index() -> dict[str, str]:
-    index: dict[str, str] = {}
+    index: dict[str, str] = {norm_header(name): IGNORE for name in IGNORED_HEADERS}
     for column in COLUMNS:
         for name in (column.header, *column.synonyms):
             index.setdefault(norm_header(name), column.key)
@@ -140,7 +143,8 @@ RELATION_WORDS = {
     "母女": Relation.MOTHER,
     "祖父": Relation.PATERNAL_GRANDFATHER, "爷爷": Relation.PATERNAL_GRANDFATHER,
     "祖母": Relation.PATERNAL_GRANDMOTHER, "奶奶": Relation.PATERNAL_GRANDMOTHER,
-    "外祖父": Relation.MATERNAL_GRANDFATHER, "外公": Relation.MATERNAL_GRANDFATHER, "姥爷": Relation.MATERNAL_GRANDFATHER,
+    "外祖父": Relation.MATERNAL_GRANDFATHER, "外公": Relation.MATERNAL_GRANDFATHER,
+    "姥爷": Relation.MATERNAL_GRANDFATHER,
     "外祖母": Relation.MATERNAL_GRANDMOTHER, "外婆": Relation.MATERNAL_GRANDMOTHER,
     "姥姥": Relation.MATERNAL_GRANDMOTHER,
     "叔叔": Relation.UNCLE, "叔父": Relation.UNCLE, "伯父": Relation.UNCLE, "伯伯": Relation.UNCLE,
@@ -161,7 +165,8 @@ for _code, _words in (
     ("difficulty", "困境儿童"),
     ("difficulty_poverty", "困境儿童（家庭贫困） 家庭贫困 贫困儿童 贫困家庭儿童"),
     ("difficulty_disability", "困境儿童（自身残疾） 自身残疾 残疾儿童"),
-    ("difficulty_guardianship", "困境儿童（监护缺失） 困境儿童（监护缺失或不当） 困境儿童（监护不当） 监护缺失 监护不当"),
+    ("difficulty_guardianship", "困境儿童（监护缺失） 困境儿童（监护缺失或不当） 困境儿童（监护不当） "
+                                "监护缺失 监护不当"),
     ("dibao", "低保家庭儿童 低保家庭 低保儿童 低保"),
     ("tekun", "特困供养 特困 特困儿童 特困供养儿童"),
     ("single_parent", "单亲家庭儿童 单亲家庭 单亲儿童 单亲"),

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from tongban.accounts.models import User
 from tongban.core.demo import DEMO_PASSWORD, seed_demo
@@ -24,6 +25,9 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already has data. seed_demo fills an empty database only.")
         report = seed_demo(seed=seed, children=children)
+        with connection.cursor() as cursor:
+            # Fresh statistics after a bulk load, so the query planner picks the right indexes.
+            cursor.execute("ANALYZE")
         self.stdout.write(
             f"Demo data (seed {seed}): {report.regions} regions, {report.organisations} organisations, "
             f"{report.projects} projects, {report.teams} teams, {report.sites} sites, {report.users} users."

@@ -1,0 +1,176 @@
+"""The ledger (台账) export: the children a user may see, one row each, as an Excel workbook.
+
+Columns carry the screening template's Chinese headers, so an exported ledger can be
+uploaded again (its children are then recognised as already on file). ID numbers and
+phones are masked unless the user may reveal them and asks, with a reason; every
+export is one audit event. The number of queries does not depend on the number of rows.
+
+Formula injection: a text cell that starts with = + - @ (or a tab or carriage return)
+would be run as a formula by Excel or WPS. Such text is written with a leading
+apostrophe ('), the character spreadsheet users know as "treat as text".
+"""
+
+import io
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from tongban.accounts.access import children_q, scope_for
+from tongban.audit.models import AuditEvent
+from tongban.audit.services import audit_record
+from tongban.children.choices import LifeStatus, ParentCondition, Relation, Welfare
+from tongban.children.models import Child, ChildCategory, FamilyMember
+from tongban.children.selectors import children_visible_to, filter_children, search_children
+
+HEADERS = [
+    "序号", "姓名", "化名", "性别", "民族", "出生日期", "年龄", "身份证号", "户籍性质", "所属乡镇（街道）",
+    "所属村（社区）", "现住址", "就读学校", "年级", "健康状况", "困境类型", "父亲姓名", "父亲状况",
+    "母亲姓名", "母亲状况", "监护人姓名", "与儿童关系", "监护人联系电话", "是否享受低保", "其他救助",
+    "其他家庭成员", "风险等级", "状态", "所属项目", "备注",
+]
+WIDTHS = {"姓名": 12, "身份证号": 22, "现住址": 30, "困境类型": 28, "父亲状况": 16, "母亲状况": 16,
+          "其他家庭成员": 24, "所属项目": 26, "备注": 30, "监护人联系电话": 16}
+SEX = {"M": "男", "F": "女"}
+HUKOU = {"rural": "农业", "urban": "非农业"}
+# The words the screening import reads back (tongban/children/screening/columns.py).
+RELATION = {Relation.FATHER: "父亲", Relation.MOTHER: "母亲", Relation.PATERNAL_GRANDFATHER: "祖父",
+            Relation.PATERNAL_GRANDMOTHER: "祖母", Relation.MATERNAL_GRANDFATHER: "外祖父",
+            Relation.MATERNAL_GRANDMOTHER: "外祖母", Relation.UNCLE: "叔叔", Relation.AUNT: "姑姑",
+            Relation.SIBLING: "哥哥", Relation.STEP_PARENT: "继父", Relation.OTHER: "其他"}
+CONDITION = {ParentCondition.SERIOUS_ILLNESS: "重病", ParentCondition.SEVERE_DISABILITY: "重残",
+             ParentCondition.IN_PRISON: "服刑在押", ParentCondition.DRUG_REHAB: "强制隔离戒毒",
+             ParentCondition.LOSS_OF_LIBERTY: "限制人身自由", ParentCondition.LOST_CONTACT: "失联",
+             ParentCondition.GUARDIANSHIP_REVOKED: "撤销监护资格", ParentCondition.DEPORTED: "遣送出境"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Text that Excel will show as text, never run as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def ledger_children(user: Any, params: dict[str, Any]) -> QuerySet[Child]:
+    """The children of the list page with its filters (already cleaned by its filter form)."""
+    qs = children_visible_to(user)
+    qs = search_children(qs, params.get("q") or "")
+    qs = filter_children(qs, region=params.get("region"), category=params.get("category"),
+                         risk=params.get("risk") or "", status=params.get("status") or "",
+                         sex=params.get("sex") or "", ethnicity=params.get("ethnicity") or "",
+                         age_min=params.get("age_min"), age_max=params.get("age_max"))
+    if params.get("batch"):
+        qs = qs.filter(screening_batch_id=params["batch"])
+    return qs
+
+
+def export_ledger(user: Any, queryset: QuerySet[Child], reveal_ids: bool, *, reason: str = "",
+                  filters: dict[str, Any] | None = None, today: date | None = None) -> bytes:
+    """The xlsx of these children. Queries: children, family members, categories, and the audit event."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if reveal_ids:
+        if not scope.may_reveal():
+            raise PermissionDenied(_("Your role cannot see full ID numbers."))
+        if len(reason) < 2:
+            raise ValidationError({"reason": _("Say why you need the full numbers; the reason is recorded.")})
+    # Whatever the caller passed, only what the user may see leaves the building.
+    queryset = queryset.filter(children_q(user), merged_into__isnull=True)
+    today = today or date.today()
+    children = list(queryset.select_related("region__parent", "project").order_by("region__path", "name_pinyin", "pk"))
+    ids = queryset.order_by().values("pk")
+    family: dict[int, list[FamilyMember]] = defaultdict(list)
+    for member in FamilyMember.objects.filter(child__in=ids).order_by("child_id", "pk"):
+        family[member.child_id].append(member)
+    categories: dict[int, list[str]] = defaultdict(list)
+    for cc in ChildCategory.objects.filter(child__in=ids).select_related("category").order_by(
+            "child_id", "category__order", "category__code"):
+        categories[cc.child_id].append(cc.category.name)
+    with translation.override(settings.LANGUAGE_CODE):
+        content = _workbook(children, family, categories, reveal_ids, today)
+    audit_record(actor=user, action=AuditEvent.Action.EXPORT, target=None, reason=reason[:300], changes={
+        "what": "children_ledger", "count": len(children), "full_ids": reveal_ids,
+        "filters": {k: str(v) for k, v in (filters or {}).items() if v not in (None, "")}})
+    return content
+
+
+def _workbook(children: list[Child], family: dict[int, list[FamilyMember]], categories: dict[int, list[str]],
+              reveal: bool, today: date) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    for index, header in enumerate(HEADERS):
+        sheet.column_dimensions[_letter(index)].width = WIDTHS.get(header, 10)
+    sheet.freeze_panes = "C2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in HEADERS:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for number, child in enumerate(children, start=1):
+        sheet.append([_cell(v) for v in _row(number, child, family[child.pk], categories[child.pk], reveal, today)])
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def _row(number: int, child: Child, members: list[FamilyMember], categories: list[str], reveal: bool,
+         today: date) -> list[Any]:
+    region = child.region
+    township, village = (region.parent.name if region.parent else "", region.name) \
+        if region.level == region.Level.VILLAGE else (region.name, "")
+    father = next((m for m in members if m.relation == Relation.FATHER), None)
+    mother = next((m for m in members if m.relation == Relation.MOTHER), None)
+    guardian = next((m for m in members if m.is_guardian), None)
+    others = [m for m in members if m not in (father, mother, guardian)]
+    welfare = [w for w in child.welfare or [] if w != Welfare.DIBAO]
+    return [
+        number, child.name, child.pseudonym, SEX.get(child.sex, ""), child.ethnicity, child.birth_date,
+        child.age_on(today), (child.id_number() if reveal else child.id_masked) or "", HUKOU.get(child.hukou, ""),
+        township, village, child.address, child.school, child.grade, child.health, "、".join(categories),
+        father.name if father else "", _state(father), mother.name if mother else "", _state(mother),
+        guardian.name if guardian else "", RELATION.get(guardian.relation, "") if guardian else "",
+        (guardian.phone() if reveal else guardian.phone_masked) if guardian else "",
+        "是" if Welfare.DIBAO in (child.welfare or []) else "否",
+        "、".join(str(Welfare(w).label) if w in Welfare.values else w for w in welfare),
+        "、".join(f"{m.get_relation_display()} {m.name}".strip() for m in others),
+        child.get_risk_display(), child.get_status_display(), child.project.name, child.notes,
+    ]
+
+
+def _state(member: FamilyMember | None) -> str:
+    """A parent's situation in the ledger's words (健在, 死亡, 外出务工, 服刑在押…)."""
+    if member is None:
+        return ""
+    words = []
+    if member.life_status == LifeStatus.DEAD:
+        words.append("死亡")
+    elif member.life_status == LifeStatus.MISSING:
+        words.append("失踪")
+    if member.condition in CONDITION:
+        words.append(CONDITION[member.condition])
+    if member.works_away:
+        words.append("外出务工")
+    for part in (member.health or "").split("、"):
+        if part and part not in words:
+            words.append(part)
+    return "、".join(words) or "健在"
+
+
+def _cell(value: Any) -> Any:
+    return safe_text(value) if isinstance(value, str) else value
+
+
+def _letter(index: int) -> str:
+    return get_column_letter(index + 1)
