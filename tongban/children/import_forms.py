@@ -28,9 +28,14 @@ class UploadForm(forms.Form):
         scope = scope_for(user)
         self.fields["project"].queryset = writable_projects(user)
         # Counties and townships; a child director screens their own village.
-        self.fields["region"].queryset = regions_visible_to(user).filter(
+        regions = regions_visible_to(user).filter(
             Q(level__in=[Region.Level.COUNTY, Region.Level.TOWNSHIP]) | Q(path__in=scope.region_paths)
         ).filter(level__gte=Region.Level.COUNTY).order_by("path")
+        self.fields["region"].queryset = regions
+        # A team works in one banner: that is the usual answer.
+        top = [r for r in regions if r.path in scope.region_paths]
+        if len(top) == 1:
+            self.fields["region"].initial = top[0].pk
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -20,11 +20,11 @@ from tongban.children.screening.services import (
     access_batch,
     batches_visible_to,
     recorded_plans,
-    saving_progress,
     screening_confirm,
     screening_recheck,
     screening_upload,
 )
+from tongban.children.screening.storage import saving_progress
 from tongban.regions.selectors import access_region, regions_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

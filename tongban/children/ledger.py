@@ -99,9 +99,20 @@ def export_ledger(user: Any, queryset: QuerySet[Child], reveal_ids: bool, *, rea
     with translation.override(settings.LANGUAGE_CODE):
         content = _workbook(children, family, categories, reveal_ids, today)
     audit_record(actor=user, action=AuditEvent.Action.EXPORT, target=None, reason=reason[:300], changes={
-        "what": "children_ledger", "count": len(children), "full_ids": reveal_ids,
-        "filters": {k: str(v) for k, v in (filters or {}).items() if v not in (None, "")}})
+        "what": "children_ledger", "count": len(children), "full_ids": reveal_ids, "filters": _recordable(filters)})
     return content
+
+
+def _recordable(filters: dict[str, Any] | None) -> list[str]:
+    """The filters for the audit trail ("region=达拉特旗"). A search may be an ID number or a phone: a search
+    with digits is recorded as "q=***"."""
+    kept = []
+    for name, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        text = str(value)
+        kept.append(f"{name}=***" if name == "q" and any(ch.isdigit() for ch in text) else f"{name}={text}")
+    return kept
 
 
 def _workbook(children: list[Child], family: dict[int, list[FamilyMember]], categories: dict[int, list[str]],

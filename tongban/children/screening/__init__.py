@@ -9,8 +9,9 @@ checking every row, and writing a whole ledger in one go.
     template  the xlsx template with drop-down lists
 """
 
-from tongban.children.screening.checking import ERROR, SKIP, WARNING, Check, Problem, check_sheet
+from tongban.children.screening.checking import check_sheet
 from tongban.children.screening.reading import FileRefused, Sheet, read_ledger
+from tongban.children.screening.results import ERROR, SKIP, WARNING, Check, Problem
 from tongban.children.screening.template import build_template
 
 __all__ = ["ERROR", "SKIP", "WARNING", "Check", "FileRefused", "Problem", "Sheet", "build_template", "check_sheet",

@@ -12,8 +12,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tongban.children import idnumber
 from tongban.children.choices import ETHNIC_GROUPS
 from tongban.children.models import DifficultyCategory
-from tongban.children.screening.checking import EXAMPLE_MARK
 from tongban.children.screening.columns import COLUMNS
+from tongban.children.screening.results import EXAMPLE_MARK
 
 DATA_SHEET = "儿童信息"
 LISTS_SHEET = "代码表"
@@ -112,7 +112,7 @@ def _lists(sheet, lists: dict[str, list[str]]) -> dict[str, str]:  # type: ignor
         for row, value in enumerate(values, start=2):
             sheet.cell(row=row, column=index, value=value)
         letter = get_column_letter(index)
-        refs[title] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
+        refs[title] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     return refs
 
 

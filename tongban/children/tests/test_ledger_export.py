@@ -171,3 +171,12 @@ def test_volunteer_and_anonymous_may_not_export(client):
     assert client.get("/children/export.xlsx")["Location"].startswith("/accounts/")
     signed_in(client, "volunteer_dalate")
     assert client.get("/children/export.xlsx").status_code == 403
+
+
+def test_exporting_a_search_by_id_number_keeps_the_number_out_of_the_audit_trail(client, tmp_path):
+    batch = imported(tmp_path, 1)
+    number = batch.children.get().id_number()
+    signed_in(client, "worker_dalate")
+    assert len(rows_of(client.get("/children/export.xlsx", {"q": number}).content)) == 1
+    event = AuditEvent.objects.filter(action="export").latest("pk")
+    assert number not in str(event.changes) and "q=***" in event.changes["filters"]

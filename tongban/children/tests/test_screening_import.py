@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook
 from tongban.audit.models import AuditEvent
 from tongban.children.models import Child, ChildCategory, FamilyMember, ImportMapping, ScreeningBatch
 from tongban.children.screening import FileRefused, build_template, read_ledger
-from tongban.children.screening.checking import read_date
 from tongban.children.screening.mapping import remembered_for
+from tongban.children.screening.rows import read_date
 from tongban.children.screening.services import screening_commit, screening_confirm, screening_recheck, screening_upload
 from tongban.children.tests.factories import (
     born_years_ago,
@@ -155,6 +155,15 @@ def test_dates_are_read_in_every_spelling_people_use():
     assert {read_date(s) for s in spellings} == {date(2013, 5, 1)}
     assert read_date("2013-02-30") == "bad"
     assert read_date("五月一日") is None
+
+
+def test_date_cells_and_excel_serial_numbers_in_a_file_are_read(tmp_path):
+    first, second = born_years_ago(7), born_years_ago(12)
+    serial = (second - date(1899, 12, 30)).days
+    batch = upload(tmp_path, [child_row("王子琪", birth=first, 出生年月=first), child_row("李小雨", birth=second,
+                                                                                     出生年月=serial)])
+    assert batch.summary["errors"] == 0
+    assert sorted(commit(batch).children.values_list("birth_date", flat=True)) == [second, first]
 
 
 def test_id_numbers_typed_in_full_width_or_with_a_small_x_are_accepted(tmp_path):
@@ -346,3 +355,37 @@ def test_confirming_is_refused_while_problems_remain(client, tmp_path):
     assert client.post(f"/children/import/{batch.pk}/confirm/")["Location"] == f"/children/import/{batch.pk}/"
     batch.refresh_from_db()
     assert batch.state == ScreeningBatch.State.PREVIEW
+
+
+def test_files_opened_after_the_preview_are_skipped_at_commit(tmp_path):
+    birth = born_years_ago(10)
+    number = id_number(birth)
+    batch = upload(tmp_path, [child_row("王子琪", birth=birth, number=number), child_row("李小雨")])
+    make_child(name="王子琪", id_number=number)  # registered by hand while the ledger waited
+    batch = commit(batch)
+    assert (batch.state, batch.created_count, batch.summary["skipped"]) == ("done", 1, 1)
+
+
+def test_the_worker_checks_every_row_again_when_the_previews_reading_is_gone(tmp_path):
+    batch = upload(tmp_path, [child_row("王子琪"), child_row("李小雨")])
+    for leftover in (tmp_path / "media" / "screening").glob("*.checked"):
+        leftover.unlink()
+    batch = commit(batch)
+    assert (batch.state, batch.created_count, batch.rows_done, batch.rows_total) == ("done", 2, 2, 2)
+
+
+def test_the_progress_page_shows_how_many_rows_are_saved(client, tmp_path):
+    batch = upload(tmp_path, [child_row("王子琪")])
+    ScreeningBatch.objects.filter(pk=batch.pk).update(state=ScreeningBatch.State.RUNNING)
+    progress_file = next((tmp_path / "media" / "screening").glob("*.xlsx.enc")).with_suffix(".progress")
+    progress_file.write_text("450 900")
+    signed_in(client, "worker_dalate")
+    response = client.get(f"/children/import/{batch.pk}/progress/")
+    assert b'max="900" value="450"' in response.content and response["Refresh"] == "2"
+
+
+def test_the_uploaded_ledger_is_kept_encrypted(tmp_path):
+    number = id_number(born_years_ago(6))
+    upload(tmp_path, [child_row("王子琪", birth=born_years_ago(6), number=number)])
+    for stored in (tmp_path / "media" / "screening").iterdir():
+        assert stored.read_bytes()[:2] != b"PK" and number.encode() not in stored.read_bytes()
