@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tongban
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint messages clean
+.PHONY: setup system-packages run test test-sqlite test-postgres lint messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,31 @@ var/local.env: scripts/make_local_env.py
 	$(PYTHON) scripts/make_local_env.py $@
 	touch $@
 
-setup: $(VENV)/.installed var/local.env
+setup: $(VENV)/.installed var/local.env system-packages
+
+# Receipts are printed by WeasyPrint, which needs Pango and a font with Chinese characters; the receipt
+# tests read the PDFs back with pdftotext. Installed from Debian when missing and we are root.
+system-packages:
+	@if fc-list 2>/dev/null | grep -qi "Noto Sans CJK" && command -v pdftotext >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing fonts-noto-cjk, poppler-utils and Pango for PDF receipts"; \
+		apt-get install -y fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 \
+		|| (apt-get update && apt-get install -y fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0) \
+		|| echo "Could not install them: PDF receipts will lack Chinese glyphs and their tests will be skipped."; \
+	else \
+		echo "PDF receipts need the Noto Sans CJK fonts and the receipt tests pdftotext: install fonts-noto-cjk"; \
+		echo "and poppler-utils (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk poppler-utils)."; \
+	fi
 
 run: setup
 	set -a && . ./var/local.env && set +a && PORT=$(PORT) ./scripts/serve.sh
 
-test: setup test-sqlite test-postgres
+test: setup lint test-sqlite test-postgres
+
+lint: setup
+	$(VENV)/bin/ruff check tongban conftest.py scripts
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run > /dev/null || \
+		(echo "A model change has no migration: run makemigrations."; exit 1)
 
 test-sqlite: setup
 	@echo "== tests on SQLite =="

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "tongban.accounts",
     "tongban.audit",
     "tongban.children",
+    "tongban.volunteers",
+    "tongban.activities",
+    "tongban.donations",
+    "tongban.cases",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +182,20 @@ SCREENING_MAX_UPLOAD_MB = env_int("SCREENING_MAX_UPLOAD_MB", 20)
 if SCREENING_MAX_UPLOAD_MB < 1:
     raise ImproperlyConfigured("SCREENING_MAX_UPLOAD_MB must be at least 1")
 
+# Case work: attachments to service sessions larger than this are refused.
+CASE_ATTACHMENT_MAX_MB = env_int("CASE_ATTACHMENT_MAX_MB", 10)
+if CASE_ATTACHMENT_MAX_MB < 1:
+    raise ImproperlyConfigured("CASE_ATTACHMENT_MAX_MB must be at least 1")
+# Early warning: a child with an open case and no session or visit for longer than their risk level allows.
+CASE_CONTACT_DAYS = {
+    "critical": env_int("CASE_CONTACT_DAYS_CRITICAL", 14), "high": env_int("CASE_CONTACT_DAYS_HIGH", 30),
+    "medium": env_int("CASE_CONTACT_DAYS_MEDIUM", 60), "low": env_int("CASE_CONTACT_DAYS_LOW", 90),
+}
+if min(CASE_CONTACT_DAYS.values()) < 1:
+    raise ImproperlyConfigured("CASE_CONTACT_DAYS_* must be at least 1")
+# Days a worker has for the first assessment after intake, and for the re-assessment at evaluation.
+CASE_ASSESSMENT_DAYS = env_int("CASE_ASSESSMENT_DAYS", 15)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -190,4 +208,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF receipt step by step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

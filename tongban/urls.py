@@ -14,5 +14,10 @@ urlpatterns = [
     path("accounts/", include("tongban.accounts.urls")),
     path("admin/", admin.site.urls),
     path("children/", include("tongban.children.urls")),
+    path("volunteers/", include("tongban.volunteers.urls")),
+    path("activities/", include("tongban.activities.urls")),
+    path("donations/", include("tongban.donations.urls")),
+    path("organisations/", include("tongban.organisations.urls")),
+    path("cases/", include("tongban.cases.urls")),
     path("", include("tongban.core.urls")),
 ]

@@ -32,9 +32,22 @@ WRITERS: dict[str, frozenset[str]] = {
     "site": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD}),
     "user": frozenset({Role.PROJECT_ADMIN}),
     "child": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD, Role.WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR}),
+    # Case work is done by the project's social workers; child directors register and visit, they keep no cases.
+    "case": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD, Role.WORKER}),
+    # Handing a case to another worker or team is a decision of the team lead or the project admin.
+    "case_transfer": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD}),
+    # Community work. Volunteers write only the visit log of their own pairings: may_log_visit() decides that.
+    "activity": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD, Role.WORKER}),
+    "volunteer": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD}),
+    "pairing": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD}),
+    "visit": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD, Role.WORKER}),
+    "donation": frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD}),
 }
 # Who may see a full ID number or phone (always with a recorded reason).
 REVEALERS = frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD, Role.WORKER, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR})
+# Who may read what was said in service sessions (counselling notes) and their attachments: the people doing the
+# case work. Bureau officials and volunteers never do, whatever else they see.
+NOTE_READERS = frozenset({Role.PROJECT_ADMIN, Role.TEAM_LEAD, Role.WORKER})
 
 
 @dataclass(frozen=True)
@@ -157,6 +170,139 @@ def children_q(user: Any) -> Q:
     if scope.role == Role.WORKER:
         q &= Q(assigned_worker_id=user.pk) | Q(status="screened")
     return q
+
+
+def cases_q(user: Any) -> Q:
+    """Which cases a user may see (on the Case model).
+
+    A team lead sees every case of the children in their team's region, a social worker the cases assigned to
+    them, a project admin the cases of their projects, a bureau official (read-only) the cases in their region.
+    Child directors, supervisors and volunteers keep no cases and see none.
+    """
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.role == Role.PROJECT_ADMIN:
+        return scope.project_q("project_id")
+    if scope.role in (Role.TEAM_LEAD, Role.WORKER, Role.BUREAU):
+        q = scope.region_q("child__region") & scope.project_q("project_id")
+        if scope.role == Role.WORKER:
+            q &= Q(worker_id=user.pk)
+        return q
+    return Q(pk__in=[])
+
+
+def may_read_counselling_notes(user: Any) -> bool:
+    scope = scope_for(user)
+    return scope.everything or (not scope.is_empty and scope.role in NOTE_READERS)
+
+
+def may_approve(user: Any, team: Any) -> bool:
+    """Plans and closures are approved by the lead of the case's team: the team's region and project are theirs.
+
+    Nobody else approves, not even a superuser or the project admin: approval is the lead's professional judgement.
+    """
+    scope = scope_for(user)
+    if scope.role != Role.TEAM_LEAD or team is None:
+        return False
+    return (team.project_id in (scope.project_ids or ())
+            and any(team.region.path.startswith(path) for path in scope.region_paths))
+
+
+# Community work ---------------------------------------------------------------------------------------------
+
+def _under(prefix: str, q: Q) -> Q:
+    """The same condition, asked of a related record: children_q(user) on Child becomes one on Pairing.child."""
+    moved = Q()
+    moved.connector, moved.negated = q.connector, q.negated
+    moved.children = [_under(prefix, c) if isinstance(c, Q) else (f"{prefix}__{c[0]}", c[1]) for c in q.children]
+    return moved
+
+
+def _region_and_project_q(user: Any, region_field: str) -> Q:
+    """Records placed in a region and belonging to a project (activities, donations, donors)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.is_empty:
+        return Q(pk__in=[])
+    if scope.role == Role.PROJECT_ADMIN:
+        return scope.project_q("project_id")
+    return scope.region_q(region_field) & scope.project_q("project_id")
+
+
+def activities_q(user: Any) -> Q:
+    """Group activities: those of the user's projects held in their area. Volunteers see their own hours only."""
+    return _region_and_project_q(user, "region")
+
+
+def donations_q(user: Any) -> Q:
+    """Donations (and, with the same fields, donors): the project's, received in the user's area."""
+    return _region_and_project_q(user, "region")
+
+
+def volunteers_q(user: Any) -> Q:
+    """Volunteer profiles: those of the volunteer teams in the user's area; a volunteer sees their own."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.role == Role.VOLUNTEER:
+        return Q(user_id=user.pk) if getattr(user, "pk", None) else Q(pk__in=[])
+    if scope.is_empty:
+        return Q(pk__in=[])
+    return scope.region_q("team__region")
+
+
+def pairings_q(user: Any) -> Q:
+    """Volunteer–child pairings. A volunteer sees their own pairings, granted record by record and never through
+    a region; everyone else sees the pairings of the children whose files they may open."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.role == Role.VOLUNTEER:
+        return Q(volunteer__user_id=user.pk) if getattr(user, "pk", None) else Q(pk__in=[])
+    if scope.is_empty:
+        return Q(pk__in=[])
+    return _under("child", children_q(user)) & Q(child__merged_into__isnull=True)
+
+
+def may_log_visit(user: Any, pairing: Any) -> bool:
+    """The volunteer of an ongoing pairing logs their own visits; the child's workers may log them on their behalf."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if scope.role == Role.VOLUNTEER:
+        return pairing.volunteer.user_id == user.pk and pairing.is_ongoing
+    return scope.may_write("visit")
+
+
+def sees_child_files(user: Any) -> bool:
+    """Whether a user works with children's files at all; volunteers know a child only through a pairing."""
+    scope = scope_for(user)
+    return scope.everything or (not scope.is_empty and scope.role != Role.VOLUNTEER)
+
+
+# All a volunteer may know of the child they are paired with; the rest of the file is never loaded for them.
+VOLUNTEER_CHILD_FIELDS = ("pseudonym", "birth_date")
+
+
+@dataclass(frozen=True)
+class PairedChild:
+    """The volunteer-safe view of a child: pseudonym, age and site, never the name, ID, address or case notes."""
+
+    pseudonym: str
+    age: int
+    site: str
+
+
+def volunteer_child_view(pairing: Any, today: Any = None) -> PairedChild:
+    from datetime import date
+
+    today = today or date.today()
+    child = pairing.child
+    born = child.birth_date
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return PairedChild(pseudonym=child.pseudonym, age=age, site=pairing.site.name if pairing.site_id else "")
 
 
 def access(user: Any, queryset: QuerySet[M], pk: Any, *, kind: str, for_write: bool = False) -> M:

@@ -5,7 +5,6 @@ from django.db.models import Model, QuerySet
 from tongban.audit.middleware import current_ip
 from tongban.audit.models import AuditEvent
 
-
 # Never copied into the trail: only the fact that they changed.
 _SECRET_FIELDS = {"password"}
 

@@ -321,9 +321,12 @@ class DuplicateDecision(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_decided_once")]
 
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
 
 class HomeVerification(models.Model):
-    """A home-verification visit (上门核查) by a child director or worker: the file confirmed or corrected on the spot."""
+    """A home-verification visit (上门核查) by a child director or worker: the file confirmed or corrected there."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="verifications")
     visited_on = models.DateField(_("visit date"))

@@ -57,7 +57,8 @@ def search_children(qs: QuerySet[Child], text: str) -> QuerySet[Child]:
 
 def filter_children(qs: QuerySet[Child], *, region: Region | None = None, category: DifficultyCategory | None = None,
                     risk: str = "", status: str = "", sex: str = "", ethnicity: str = "",
-                    age_min: int | None = None, age_max: int | None = None, today: date | None = None) -> QuerySet[Child]:
+                    age_min: int | None = None, age_max: int | None = None,
+                    today: date | None = None) -> QuerySet[Child]:
     today = today or date.today()
     if region is not None:
         qs = qs.in_region(region)  # type: ignore[attr-defined]

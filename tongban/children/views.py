@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from tongban.accounts.access import scope_for
 from tongban.accounts.models import Role, User
+from tongban.activities.selectors import attendance_for_child
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
+from tongban.cases.selectors import child_timeline
 from tongban.children import rules, services
 from tongban.children.forms import (
     ChildFilterForm,
@@ -33,6 +35,7 @@ from tongban.children.selectors import (
     filter_children,
     search_children,
 )
+from tongban.core.forms import add_service_errors
 from tongban.organisations.selectors import projects_visible_to
 from tongban.regions.models import Region
 from tongban.regions.selectors import regions_visible_to
@@ -71,6 +74,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     return render(request, "children/list.html", {
         "page": page, "form": form, "query": query.urlencode(), "today": date.today(),
         "may_write": scope_for(request.user).may_write("child"),
+        "may_reveal": scope_for(request.user).may_reveal(),
     })
 
 
@@ -103,19 +107,12 @@ def child_create(request: HttpRequest) -> HttpResponse:
             form.data = form.data.copy()
             form.data["confirmed_new"] = "on"
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The file of %(name)s has been opened.") % {"name": child.name})
             return redirect("children:detail", pk=child.pk)
     return render(request, "children/form.html", {"form": form, "candidates": candidates, "creating": True})
 
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -128,10 +125,16 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     categories = [(cc, findings.get(cc.category.rule, cc.reason) if cc.category.rule else "")
                   for cc in child.categories.all()]
     scope = scope_for(request.user)
+    timeline = child_timeline(request.user, child)
     return render(request, "children/detail.html", {
         "child": child, "family": family, "categories": categories, "today": today,
         "consents": list(child.consents.all()), "consent_missing": services.consent_missing(child, today),
-        "verifications": child.verifications.select_related("visitor")[:10],
+        "timeline": timeline,
+        "open_case": next((e.obj for e in timeline if e.kind == "case_opened" and e.obj.is_open), None),
+        "may_open_case": scope.may_write("case"),
+        "attendances": attendance_for_child(child)[:50],
+        "pairings": child.pairings.select_related("volunteer__team").order_by("-starts_on"),
+        "may_pair": scope.may_write("pairing"),
         "may_write": scope.may_write("child"), "may_reveal": scope.may_reveal(),
         "reveal_form": RevealForm(),
     })
@@ -150,7 +153,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 id_number=id_number if id_number else None,
                 categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The file has been saved."))
             return redirect("children:detail", pk=child.pk)
@@ -169,7 +172,7 @@ def family_edit(request: HttpRequest, pk: int, member_pk: int | None = None) -> 
             services.family_member_save(actor=request.user, child=child, member=member,
                                         phone=phone if phone or member is None else None, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The family details have been saved."))
             return redirect("children:detail", pk=child.pk)
@@ -196,7 +199,7 @@ def child_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             number = services.child_reveal_id(actor=request.user, child=child, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
     response = render(request, "children/_reveal.html", {"child": child, "number": number, "reveal_form": form})
     response["Cache-Control"] = "no-store"
     return response
@@ -210,7 +213,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.consent_record(actor=request.user, child=child, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The guardian's consent has been recorded."))
             return redirect("children:detail", pk=child.pk)
@@ -232,7 +235,7 @@ def child_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 guardian_present=data["guardian_present"], notes=data["notes"], corrections=corrections,
                 version=data["version"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The home verification has been recorded."))
             return redirect("children:detail", pk=child.pk)

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tongban.accounts.access import scope_for
-from tongban.core.selectors import dashboard_figures
+from tongban.core.selectors import dashboard_case_work, dashboard_figures
 
 
 @login_required
@@ -14,6 +14,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     return render(request, "core/dashboard.html", {
         "figures": dashboard_figures(request.user),
+        "case_work": dashboard_case_work(request.user),
         "scope": scope,
     })
 

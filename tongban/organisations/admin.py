@@ -16,8 +16,8 @@ class OrganisationAdmin(ScopedAdmin):
     access_kind = "organisation"
     selector = organisations_visible_to
     scoped_choices = {"region": regions_visible_to, "incubated_by": organisations_visible_to}
-    list_display = ["name", "kind", "region", "incubated_by"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "region", "incubated_by", "registration_status"]
+    list_filter = ["kind", "registration_status"]
     search_fields = ["name"]
     list_select_related = ["region", "incubated_by"]
     autocomplete_fields = ["region"]

@@ -1,8 +1,16 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tongban.regions.models import Region
+
+
+class RegistrationStatus(models.TextChoices):
+    INCUBATING = "incubating", _("being incubated, not registered")
+    FILED = "filed", _("filed with the community (备案)")
+    REGISTERED = "registered", _("registered with civil affairs")
+    DEREGISTERED = "deregistered", _("deregistered")
 
 
 class Organisation(models.Model):
@@ -24,6 +32,12 @@ class Organisation(models.Model):
     )
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # For the social organisations and volunteer teams a contractor incubates (孵化).
+    registration_status = models.CharField(_("registration status"), max_length=20,
+                                           choices=RegistrationStatus.choices, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    services_offered = models.TextField(_("services offered"), blank=True,
+                                        help_text=_("What the organisation does for children, one line each."))
 
     class Meta:
         verbose_name = _("organisation")
@@ -32,6 +46,9 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def services_list(self) -> list[str]:
+        return [line.strip() for line in self.services_offered.splitlines() if line.strip()]
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -105,6 +122,11 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.YOUTH_HOME)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True,
+                                     help_text=_("e.g. Mon–Fri 16:00–19:30, Sat 9:00–17:00"))
+    capacity = models.PositiveIntegerField(_("capacity (children at a time)"), null=True, blank=True)
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("staff"), blank=True,
+                                   related_name="sites_staffed")
 
     class Meta:
         verbose_name = _("site")

@@ -12,9 +12,12 @@ caller, so the same seed gives the same database.
     families    father, mother and who raises the child
     categories  welfare, categories, risk, status and consent of a file
     published   the three children of the Ordos report
+    cases       case work for the children in service: every stage, assessments, plans, sessions, referrals
+    community   site details, partners, volunteers and pairings with visits, a year of activities, donations
 
 DemoBuilder mixes PlacesMixin, PeopleMixin and PublishedCasesMixin; the children's steps build on each other:
-PublishedCasesMixin → ChildrenMixin → CategoriesMixin → FamiliesMixin.
+PublishedCasesMixin → ChildrenMixin → CategoriesMixin → FamiliesMixin. CaseWorkMixin adds the cases once the
+children's files are in the database, CommunityMixin the community work after them.
 """
 
 from tongban.core.demo.builder import DemoBuilder, seed_demo

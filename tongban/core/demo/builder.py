@@ -10,6 +10,8 @@ from django.db import transaction
 
 from tongban.accounts.models import User
 from tongban.children.models import Child, ChildCategory, Consent, FamilyMember
+from tongban.core.demo.cases import CaseWorkMixin
+from tongban.core.demo.community import CommunityMixin
 from tongban.core.demo.people import DEMO_PASSWORD, PeopleMixin
 from tongban.core.demo.places import PlacesMixin
 from tongban.core.demo.published import PublishedCasesMixin
@@ -18,11 +20,12 @@ from tongban.core.demo.records import ChildFile, SeedReport
 CHILD_BATCH = 2000
 
 
-class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin):
+class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, CommunityMixin):
     """The demo world, step by step; each mixin builds one part of it."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         # Children draw from their own generator, so the accounts, teams and sites of a seed stay
         # the same whatever number of children is asked for.
         self.crng = random.Random(f"children:{seed}")
@@ -38,6 +41,9 @@ class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin):
             self.teams_and_sites()
             self.people()
             self.children(children)
+            if children > 0:
+                self.cases(self.seed)
+            self.community()
         return self.report
 
     def children(self, n: int) -> None:

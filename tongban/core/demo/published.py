@@ -44,7 +44,8 @@ class PublishedCasesMixin(ChildrenMixin):
         ziqi.psychological_state = ("母亲去世后出现创伤反应，沉默寡言、不愿与人交流；"
                                     "经8次服务（个案辅导、团体心理辅导、陪伴）后变得开朗健谈，对未来有了希望")
         ziqi.welfare = [Welfare.UNSUPPORTED_ALLOWANCE.value]
-        ziqi.risk, ziqi.status, ziqi.assigned_worker = Risk.HIGH, Status.IN_SERVICE, self.worker_named["worker_dalate"]
+        # Her case closed with her goals met after 8 sessions (the case-work step builds it); she is followed up.
+        ziqi.risk, ziqi.status, ziqi.assigned_worker = Risk.HIGH, Status.CLOSED, self.worker_named["worker_dalate"]
         family = [
             member(ziqi, Relation.FATHER, "王建军", health="精神分裂症，长期服药", disability=Disability.MENTAL,
                    disability_grade=2, condition=ParentCondition.SEVERE_DISABILITY,

@@ -1,6 +1,7 @@
 """What a seed produces: the report of what was created, and one child's file before it is inserted."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from tongban.children.models import Child, ChildCategory, Consent, FamilyMember
 
@@ -29,3 +30,15 @@ class SeedReport:
     consents: int = 0
     # Category name → number of children, in the categories' own order.
     categories: dict[str, int] = field(default_factory=dict)
+    # Community work.
+    volunteers: int = 0
+    pairings: int = 0
+    visits: int = 0
+    activities: int = 0
+    attendance: int = 0
+    donors: int = 0
+    donations: int = 0
+    donated_yuan: Decimal = Decimal(0)
+    allocations: int = 0
+    cases: int = 0
+    sessions: int = 0

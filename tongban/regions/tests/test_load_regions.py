@@ -82,7 +82,8 @@ def test_reloading_a_file_updates_names_and_version_without_duplicates(tmp_path)
     load(tmp_path, SMALL_PROVINCE)
     count = Region.objects.count()
 
-    renamed = SMALL_PROVINCE.replace("测试社区,village,990102001000,NBS-2023", "新测试社区,village,990102001000,NBS-2024")
+    renamed = SMALL_PROVINCE.replace(
+        "测试社区,village,990102001000,NBS-2023", "新测试社区,village,990102001000,NBS-2024")
     output = load(tmp_path, renamed)
 
     assert "0 created, 5 updated" in output

@@ -39,6 +39,12 @@ class Command(BaseCommand):
             f"Children's files: {report.children} children, {report.family_members} family members, "
             f"{report.consents} guardians' consents."
         )
+        self.stdout.write(f"Case work: {report.cases} cases in every stage, {report.sessions} service sessions.")
+        self.stdout.write(
+            f"Community work: {report.volunteers} volunteers, {report.pairings} pairings with {report.visits} "
+            f"visits, {report.activities} activities with {report.attendance} invitations, {report.donors} donors, "
+            f"{report.donations} donations worth {report.donated_yuan} yuan, {report.allocations} allocations."
+        )
         if report.categories:
             self.stdout.write("Children by category:")
             for name, count in report.categories.items():

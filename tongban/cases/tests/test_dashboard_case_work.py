@@ -1,0 +1,180 @@
+"""A worker's and a team lead's dashboard: the counts match the records, reminders are computed, never stored."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from tongban.cases import services
+from tongban.cases.choices import Stage
+from tongban.cases.models import Case
+from tongban.cases.reminders import case_work
+from tongban.cases.tests.factories import bring_to, days_ago, make_case, reload, session, write_plan
+from tongban.children.models import Child
+from tongban.children.tests.factories import make_child, make_member
+from tongban.testing import cast, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _only_our_cases():
+    # The demo world seeds cases too; these tests count only the ones they make.
+    Case.objects.all().delete()
+
+
+def test_my_cases_by_stage_match_the_records():
+    make_case()
+    make_case()
+    bring_to(make_case(), Stage.ASSESSMENT)
+    make_case(worker="worker_dalate_1")
+
+    by_stage = {stage: n for stage, _label, n in case_work(cast("worker_dalate")).by_stage}
+
+    assert by_stage["intake"] == Case.objects.filter(worker=cast("worker_dalate"), stage="intake").count() == 2
+    assert by_stage["assessment"] == 1
+    assert sum(by_stage.values()) == 3
+
+
+def test_the_lead_counts_every_case_of_the_team():
+    make_case()
+    make_case(worker="worker_dalate_1")
+
+    work = case_work(cast("lead_dalate"))
+
+    assert work.open_cases == Case.objects.open().filter(team__region__code="150621").count() == 2
+
+
+def test_tasks_due_today_and_overdue_are_the_workers_open_tasks():
+    overdue = bring_to(make_case(), Stage.PLAN)
+    write_plan(overdue, task_due=date.today() + timedelta(days=3))
+    task = overdue.plan.goals.get().tasks.get()
+    task.due_on = days_ago(2)
+    task.save()
+    today = bring_to(make_case(), Stage.PLAN)
+    write_plan(today, task_due=date.today())
+
+    work = case_work(cast("worker_dalate"))
+
+    assert [t.pk for t in work.tasks_overdue] == [task.pk]
+    assert len(work.tasks_today) == 1
+    assert case_work(cast("worker_dalate_1")).tasks_today == []
+
+
+def test_a_task_done_leaves_the_reminders():
+    case = bring_to(make_case(), Stage.PLAN)
+    write_plan(case, task_due=date.today())
+    services.task_done(actor=cast("worker_dalate"), task=case.plan.goals.get().tasks.get())
+
+    assert case_work(cast("worker_dalate")).tasks_today == []
+
+
+def test_assessments_due_are_first_assessments_and_re_assessments_at_evaluation():
+    waiting = bring_to(make_case(), Stage.ASSESSMENT)
+    evaluating = bring_to(make_case(), Stage.EVALUATION)
+    bring_to(make_case(), Stage.PLAN)
+
+    due = {c.pk for c in case_work(cast("worker_dalate")).assessments_due}
+
+    assert due == {waiting.pk, evaluating.pk}
+
+
+def test_follow_ups_due_within_a_week_are_shown():
+    case = bring_to(make_case(), Stage.FOLLOW_UP)
+    first = case.follow_ups.order_by("due_on").first()
+    first.due_on = date.today() + timedelta(days=3)
+    first.save()
+
+    due = case_work(cast("worker_dalate")).follow_ups_due
+
+    assert [f.pk for f in due] == [first.pk]
+
+
+def test_the_lead_sees_what_waits_for_approval_and_the_worker_sees_the_decision():
+    case = bring_to(make_case(), Stage.PLAN)
+    write_plan(case)
+    approval = services.plan_submit(actor=cast("worker_dalate"), case=reload(case))
+
+    assert [a.pk for a in case_work(cast("lead_dalate")).awaiting_approval] == [approval.pk]
+    assert case_work(cast("lead_etuoke")).awaiting_approval == []
+    services.approval_decide(actor=cast("lead_dalate"), approval=approval, approve=True)
+    assert case_work(cast("lead_dalate")).awaiting_approval == []
+    assert [a.pk for a in case_work(cast("worker_dalate")).decisions] == [approval.pk]
+
+
+def test_a_high_risk_child_without_contact_for_over_30_days_is_a_warning():
+    quiet = bring_to(make_case(opened_on=days_ago(90)), Stage.INTERVENTION)
+    Child.objects.filter(pk=quiet.child_id).update(risk="high")
+    recent = bring_to(make_case(opened_on=days_ago(90)), Stage.INTERVENTION)
+    Child.objects.filter(pk=recent.child_id).update(risk="high")
+    session(recent, on=days_ago(5))
+
+    warned = {c.pk for c in case_work(cast("worker_dalate")).warnings.no_contact}
+
+    assert warned == {quiet.pk}
+
+
+def test_a_low_risk_child_waits_90_days_before_a_warning(settings):
+    case = make_case(opened_on=days_ago(60))
+    Child.objects.filter(pk=case.child_id).update(risk="low")
+
+    assert case_work(cast("worker_dalate")).warnings.no_contact == []
+    settings.CASE_CONTACT_DAYS = {**settings.CASE_CONTACT_DAYS, "low": 30}
+    assert [c.pk for c in case_work(cast("worker_dalate")).warnings.no_contact] == [case.pk]
+
+
+def test_a_guardian_who_died_raises_a_warning_until_the_risk_is_raised():
+    case = make_case()
+    child = case.child
+    Child.objects.filter(pk=child.pk).update(risk="medium")
+    grandma = make_member(child, "p_grandmother", is_guardian=True)
+    assert child.pk not in {c.pk for c in case_work(cast("worker_dalate")).warnings.risk_raised}
+
+    services_family_death(grandma)
+
+    assert child.pk in {c.pk for c in case_work(cast("worker_dalate")).warnings.risk_raised}
+    assert child.pk in {c.pk for c in case_work(cast("lead_dalate")).warnings.risk_raised}
+    Child.objects.filter(pk=child.pk).update(risk="high")
+    assert child.pk not in {c.pk for c in case_work(cast("worker_dalate")).warnings.risk_raised}
+
+
+def services_family_death(member):
+    from tongban.children.services import family_member_save
+
+    family_member_save(actor=cast("worker_dalate"), child=member.child, member=member, life_status="dead")
+
+
+def test_dropping_out_of_school_raises_a_warning():
+    case = make_case(grade="初二辍学")
+    Child.objects.filter(pk=case.child_id).update(risk="low")
+
+    assert case.child_id in {c.pk for c in case_work(cast("worker_dalate")).warnings.risk_raised}
+
+
+def test_an_orphan_without_the_orphan_allowance_is_listed_for_referral():
+    orphan = make_child()
+    make_member(orphan, "father", life_status="dead")
+    make_member(orphan, "mother", life_status="dead")
+    make_case(child=orphan)
+    receiving = make_child(welfare=["orphan_allowance"])
+    make_member(receiving, "father", life_status="dead")
+    make_member(receiving, "mother", life_status="dead")
+    make_case(child=receiving)
+
+    gaps = case_work(cast("worker_dalate")).warnings.welfare_gaps
+
+    assert [(c.pk, names) for c, names in gaps if c.pk in (orphan.pk, receiving.pk)] == [(orphan.pk, ["孤儿"])]
+
+
+def test_people_who_keep_no_cases_have_no_case_work_on_their_dashboard(client):
+    for username in ("bureau_ordos", "director_dalate", "volunteer_dalate", "pm_ordos"):
+        assert case_work(cast(username)) is None
+
+
+def test_the_dashboard_page_shows_the_counts_of_the_records(client):
+    bring_to(make_case(), Stage.ASSESSMENT)
+    signed_in(client, "worker_dalate")
+
+    response = client.get("/")
+
+    assert response.context["case_work"].assessments_due[0].stage == Stage.ASSESSMENT
+    assert 'data-count="assessments-due">1<' in response.content.decode()
