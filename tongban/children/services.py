@@ -344,6 +344,11 @@ def children_merge(*, actor: Any, keep: Child, drop: Child) -> Child:
     visible = children_visible_to(actor)
     if keep.pk == drop.pk or not visible.filter(pk__in=[keep.pk, drop.pk]).count() == 2:
         raise PermissionDenied
+    from tongban.cases.models import Case  # cases build on children, not the other way round
+
+    if Case.objects.open().filter(child=keep).exists() and Case.objects.open().filter(child=drop).exists():
+        raise ValidationError(_("Both files have an open case. Close or transfer one of the cases before merging."))
+    Case.objects.filter(child=drop).update(child=keep)
     FamilyMember.objects.filter(child=drop).update(child=keep)
     Consent.objects.filter(child=drop).update(child=keep)
     HomeVerification.objects.filter(child=drop).update(child=keep)

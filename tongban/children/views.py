@@ -263,6 +263,10 @@ def child_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
         services.duplicates_mark_different(actor=request.user, first=keep, second=drop)
         messages.success(request, _("Noted: these are two different children."))
     else:
-        services.children_merge(actor=request.user, keep=keep, drop=drop)
+        try:
+            services.children_merge(actor=request.user, keep=keep, drop=drop)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("children:duplicates", pk=keep.pk)
         messages.success(request, _("The two files have been merged into this one."))
     return redirect("children:detail", pk=keep.pk)
