@@ -87,8 +87,10 @@ class Child(models.Model):
     pseudonym = models.CharField(_("pseudonym"), max_length=30,
                                  help_text=_("Used wherever the child is shown to outsiders."))
     # Search keys, kept in step with the name by the services.
-    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
-    name_initials = models.CharField(max_length=60, editable=False, db_index=True)
+    # Not indexed on their own: searches match prefixes and suffixes (LIKE), which a plain
+    # B-tree cannot serve on either database; the list order uses child_project_pinyin_idx.
+    name_pinyin = models.CharField(max_length=200, editable=False)
+    name_initials = models.CharField(max_length=60, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     ethnicity = models.CharField(_("ethnicity"), max_length=10, choices=ETHNICITY_CHOICES, default="汉族")
@@ -118,8 +120,9 @@ class Child(models.Model):
                                         on_delete=models.PROTECT, related_name="children")
     merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_from")
+    # Never queried by creator: no index to maintain on every insert.
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
