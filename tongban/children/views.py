@@ -144,6 +144,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = access_child(request.user, pk, for_write=True)
     form = ChildForm(request.POST or None, instance=child, **_form_choices(request.user))
+    changed: list[tuple[Any, Any, Any]] = []
     if request.method == "POST" and form.is_valid():
         id_number = form.cleaned_data["id_number"]
         try:
@@ -154,10 +155,27 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
+            if any(e.code == "conflict" for e in exc.error_list if hasattr(exc, "error_list")):
+                changed = _differences(form, Child.objects.get(pk=child.pk))
         else:
             messages.success(request, _("The file has been saved."))
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "child": child, "creating": False})
+    return render(request, "children/form.html", {"form": form, "child": child, "creating": False,
+                                                  "changed": changed})
+
+
+def _differences(form: ChildForm, saved: Child) -> list[tuple[Any, Any, Any]]:
+    """What is saved now beside what this user typed, for the fields where they differ."""
+    rows = []
+    for name, typed in form.service_fields().items():
+        now = getattr(saved, name, None)
+        if now != typed and name in form.fields:
+            field = form.fields[name]
+            choices = dict(getattr(field, "choices", []) or [])
+            shown_now = choices.get(now, now) if not hasattr(now, "pk") else now
+            shown_typed = choices.get(typed, typed) if not hasattr(typed, "pk") else typed
+            rows.append((field.label, shown_now, shown_typed))
+    return rows
 
 
 @login_required

@@ -320,6 +320,19 @@ def test_editing_a_file_changed_meanwhile_shows_the_conflict_and_keeps_the_typed
     assert (reload(child).school, reload(child).risk) == ("树林召小学", "high")
 
 
+def test_the_conflict_shows_what_is_saved_now_beside_what_was_typed(client):
+    child = make_child(school="树林召小学")
+    stale = form_data(child, school="昭君镇中心小学")
+    services.child_update(actor=cast("lead_dalate"), child=reload(child), risk="high")
+    signed_in(client, "worker_dalate")
+
+    response = client.post(page(child, "edit"), stale)
+
+    rows = {str(label): (str(saved), str(typed)) for label, saved, typed in response.context["changed"]}
+    assert rows[str(Child._meta.get_field("school").verbose_name)] == ("树林召小学", "昭君镇中心小学")
+    assert str(Child._meta.get_field("risk").verbose_name) in rows
+
+
 def test_editing_a_file_saves_and_returns_to_it(client):
     child = make_child(school="树林召小学")
     signed_in(client, "worker_dalate")
