@@ -155,7 +155,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
-            if any(e.code == "conflict" for e in exc.error_list if hasattr(exc, "error_list")):
+            if getattr(exc, "code", None) == "conflict":
                 changed = _differences(form, Child.objects.get(pk=child.pk))
         else:
             messages.success(request, _("The file has been saved."))

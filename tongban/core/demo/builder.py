@@ -5,8 +5,10 @@ import random
 from collections import Counter
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import translation
 
 from tongban.accounts.models import User
 from tongban.children.models import Child, ChildCategory, Consent, FamilyMember
@@ -34,7 +36,8 @@ class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, 
         self.users: list[User] = []
 
     def build(self, children: int = 0) -> SeedReport:
-        with transaction.atomic():
+        # Records are written in the default language whatever language the caller has active.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             self.regions()
             self.organisations()
             self.projects()
@@ -71,10 +74,11 @@ class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, 
 
         Reads regions, teams, workers and categories once; nothing here writes to the database.
         """
-        self._children_context()
-        published = self._published_cases()
-        for i in range(n):
-            yield published[i] if i < len(published) else self._random_child()
+        with translation.override(settings.LANGUAGE_CODE):
+            self._children_context()
+            published = self._published_cases()
+            for i in range(n):
+                yield published[i] if i < len(published) else self._random_child()
 
 
 def seed_demo(*, seed: int = 1, children: int = 500) -> SeedReport:
