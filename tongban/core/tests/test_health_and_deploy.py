@@ -36,8 +36,10 @@ def production_env(**overrides: str) -> dict[str, str]:
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # `python -m django` reads only the given environment: manage.py would also take var/local.env's keys,
+    # which a local checkout has but a deployment does not.
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, "-m", "django", *args],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
