@@ -5,9 +5,8 @@ uploaded again (its children are then recognised as already on file). ID numbers
 phones are masked unless the user may reveal them and asks, with a reason; every
 export is one audit event. The number of queries does not depend on the number of rows.
 
-Formula injection: a text cell that starts with = + - @ (or a tab or carriage return)
-would be run as a formula by Excel or WPS. Such text is written with a leading
-apostrophe ('), the character spreadsheet users know as "treat as text".
+Every cell passes through tongban.core.spreadsheets, so text that looks like a formula
+is written as text.
 """
 
 import io
@@ -31,6 +30,7 @@ from tongban.audit.services import audit_record
 from tongban.children.choices import LifeStatus, ParentCondition, Relation, Welfare
 from tongban.children.models import Child, ChildCategory, FamilyMember
 from tongban.children.selectors import children_visible_to, filter_children, search_children
+from tongban.core.spreadsheets import safe_row
 
 HEADERS = [
     "序号", "姓名", "化名", "性别", "民族", "出生日期", "年龄", "身份证号", "户籍性质", "所属乡镇（街道）",
@@ -51,14 +51,6 @@ CONDITION = {ParentCondition.SERIOUS_ILLNESS: "重病", ParentCondition.SEVERE_D
              ParentCondition.IN_PRISON: "服刑在押", ParentCondition.DRUG_REHAB: "强制隔离戒毒",
              ParentCondition.LOSS_OF_LIBERTY: "限制人身自由", ParentCondition.LOST_CONTACT: "失联",
              ParentCondition.GUARDIANSHIP_REVOKED: "撤销监护资格", ParentCondition.DEPORTED: "遣送出境"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Text that Excel will show as text, never run as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def ledger_children(user: Any, params: dict[str, Any]) -> QuerySet[Child]:
     """The children of the list page with its filters (already cleaned by its filter form)."""
     qs = children_visible_to(user)
@@ -130,7 +122,7 @@ def _workbook(children: list[Child], family: dict[int, list[FamilyMember]], cate
         header_cells.append(cell)
     sheet.append(header_cells)
     for number, child in enumerate(children, start=1):
-        sheet.append([_cell(v) for v in _row(number, child, family[child.pk], categories[child.pk], reveal, today)])
+        sheet.append(safe_row(_row(number, child, family[child.pk], categories[child.pk], reveal, today)))
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
@@ -177,10 +169,6 @@ def _state(member: FamilyMember | None) -> str:
         if part and part not in words:
             words.append(part)
     return "、".join(words) or "健在"
-
-
-def _cell(value: Any) -> Any:
-    return safe_text(value) if isinstance(value, str) else value
 
 
 def _letter(index: int) -> str:

@@ -14,6 +14,7 @@ from tongban.children.choices import ETHNIC_GROUPS
 from tongban.children.models import DifficultyCategory
 from tongban.children.screening.columns import COLUMNS
 from tongban.children.screening.results import EXAMPLE_MARK
+from tongban.core.spreadsheets import safe_cell, safe_row
 
 DATA_SHEET = "儿童信息"
 LISTS_SHEET = "代码表"
@@ -65,8 +66,8 @@ def build_template() -> bytes:
     lists = book.create_sheet(LISTS_SHEET)
     _instructions(guide)
     headers = [c.header for c in COLUMNS]
-    data.append(headers)
-    data.append([EXAMPLE.get(h, "") for h in headers])
+    data.append(safe_row(headers))
+    data.append(safe_row(EXAMPLE.get(h, "") for h in headers))
     bold, required = Font(bold=True), PatternFill("solid", fgColor="FDE68A")
     for index, header in enumerate(headers, start=1):
         cell = data.cell(row=1, column=index)
@@ -108,9 +109,10 @@ def _lists(sheet, lists: dict[str, list[str]]) -> dict[str, str]:  # type: ignor
     """Write each list in a column of the hidden sheet; the references the drop-downs point to."""
     refs = {}
     for index, (title, values) in enumerate(lists.items(), start=1):
-        sheet.cell(row=1, column=index, value=title)
+        sheet.cell(row=1, column=index, value=safe_cell(title))
+        # Category names are configurable data: an administrator's "=…" stays text.
         for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=index, value=value)
+            sheet.cell(row=row, column=index, value=safe_cell(value))
         letter = get_column_letter(index)
         refs[title] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     return refs
@@ -133,9 +135,9 @@ def _instructions(sheet) -> None:  # type: ignore[no-untyped-def]
         ("列名", "填写要求"),
     ]
     for key, text in lines:
-        sheet.append([key, text])
+        sheet.append(safe_row([key, text]))
     for column in COLUMNS:
-        sheet.append([column.header, NOTES.get(column.header, "")])
+        sheet.append(safe_row([column.header, NOTES.get(column.header, "")]))
     sheet["A1"].font = Font(bold=True, size=14)
     for row in sheet.iter_rows(min_row=2, max_col=2):
         for cell in row:

@@ -8,12 +8,13 @@ from openpyxl import load_workbook
 
 from tongban.accounts.access import scope_for
 from tongban.audit.models import AuditEvent
-from tongban.children.ledger import HEADERS, export_ledger, safe_text
+from tongban.children.ledger import HEADERS, export_ledger
 from tongban.children.models import Child, ScreeningBatch
 from tongban.children.screening.services import screening_commit, screening_upload
 from tongban.children.selectors import children_visible_to
 from tongban.children.tests.factories import born_years_ago, make_child, ordos_project
 from tongban.children.tests.ledgers import child_row, ledger_bytes
+from tongban.core.spreadsheets import safe_text
 from tongban.regions.models import Region
 from tongban.testing import cast, signed_in
 

@@ -1,4 +1,3 @@
-import csv
 import sqlite3
 import sys
 from pathlib import Path
@@ -6,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tongban.core.spreadsheets import csv_writer
 from tongban.regions.services import CSV_COLUMNS
 
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
         unique = [r for r in rows if not (r[0] in seen or seen.add(r[0]))]  # a province shared by prefixes
         stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
         try:
-            writer = csv.writer(stream, lineterminator="\n")
+            writer = csv_writer(stream, lineterminator="\n")
             writer.writerow(CSV_COLUMNS)
             writer.writerows(unique)
         finally:
