@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("open/<int:child_pk>/", views.case_open, name="open"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/print.pdf", views.case_print, name="print"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/move/", views.case_move, name="move"),
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),

@@ -32,6 +32,7 @@ from tongban.cases.forms import (
     TransferForm,
 )
 from tongban.cases.models import Approval, Case, FollowUp, Goal, Plan, Referral, Task
+from tongban.cases.printing import case_file_pdf
 from tongban.cases.selectors import (
     access_attachment,
     access_case,
@@ -46,6 +47,7 @@ from tongban.cases.selectors import (
 from tongban.children.models import Child
 from tongban.children.selectors import access_child
 from tongban.core.forms import add_service_errors
+from tongban.core.pdf import pdf_response
 
 PAGE_SIZE = 50
 # The moves a worker makes with one button on the case page; the others have their own forms.
@@ -129,6 +131,17 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": BUTTON_MOVES.get(case.stage, []), "is_open": case.stage in OPEN_STAGES,
         "referral_status_form": ReferralStatusForm(), "decision_form": DecisionForm(),
     })
+
+
+@login_required
+def case_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case file as PDF, through the same door as the case page; ?outsiders=1 for outsiders."""
+    case = case_file(request.user, pk)
+    outsider = request.GET.get("outsiders") == "1"
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=case,
+                 changes={"printed": "pdf", "for_outsiders": outsider})
+    name = case.child.pseudonym if outsider else case.child.name
+    return pdf_response(case_file_pdf(request.user, case, outsider=outsider), f"个案档案-{name}.pdf")
 
 
 @login_required

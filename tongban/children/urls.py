@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.child_list, name="list"),
     path("new/", views.child_create, name="create"),
     path("<int:pk>/", views.child_detail, name="detail"),
+    path("<int:pk>/print.pdf", views.child_print, name="print"),
     path("<int:pk>/edit/", views.child_edit, name="edit"),
     path("<int:pk>/family/new/", views.family_edit, name="family_create"),
     path("<int:pk>/family/<int:member_pk>/", views.family_edit, name="family_edit"),

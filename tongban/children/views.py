@@ -36,6 +36,7 @@ from tongban.children.selectors import (
     search_children,
 )
 from tongban.core.forms import add_service_errors
+from tongban.core.pdf import pdf_response
 from tongban.organisations.selectors import projects_visible_to
 from tongban.regions.models import Region
 from tongban.regions.selectors import regions_visible_to
@@ -113,6 +114,19 @@ def child_create(request: HttpRequest) -> HttpResponse:
             return redirect("children:detail", pk=child.pk)
     return render(request, "children/form.html", {"form": form, "candidates": candidates, "creating": True})
 
+
+
+@login_required
+def child_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file as PDF (一人一档), through the same door as the file page; ?outsiders=1 for outsiders."""
+    from tongban.cases.printing import child_file_pdf
+
+    child = child_file(request.user, pk)
+    outsider = request.GET.get("outsiders") == "1"
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=child,
+                 changes={"printed": "pdf", "for_outsiders": outsider})
+    name = child.pseudonym if outsider else child.name
+    return pdf_response(child_file_pdf(request.user, child, outsider=outsider), f"一人一档-{name}.pdf")
 
 
 @login_required

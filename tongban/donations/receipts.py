@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
+from tongban.core.pdf import html_to_pdf
 from tongban.donations.models import Donation
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -59,9 +60,6 @@ def yuan_in_capitals(amount: Decimal) -> str:
 
 
 def receipt_pdf(donation: Donation) -> bytes:
-    # WeasyPrint loads Pango and fonts on import: only when a receipt is printed.
-    from weasyprint import HTML
-
     html = render_to_string("donations/receipt.html", {
         "donation": donation, "receipt": donation.receipt, "capitals": yuan_in_capitals(donation.value_yuan)})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
