@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tongban.activities",
     "tongban.donations",
     "tongban.cases",
+    "tongban.exports",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 SCREENING_MAX_UPLOAD_MB = env_int("SCREENING_MAX_UPLOAD_MB", 20)
 if SCREENING_MAX_UPLOAD_MB < 1:
     raise ImproperlyConfigured("SCREENING_MAX_UPLOAD_MB must be at least 1")
+# Exports of more rows are prepared by the task worker, with a progress page, instead of in the request.
+EXPORT_BACKGROUND_ROWS = env_int("EXPORT_BACKGROUND_ROWS", 2000)
+if EXPORT_BACKGROUND_ROWS < 1:
+    raise ImproperlyConfigured("EXPORT_BACKGROUND_ROWS must be at least 1")
 
 # Case work: attachments to service sessions larger than this are refused.
 CASE_ATTACHMENT_MAX_MB = env_int("CASE_ATTACHMENT_MAX_MB", 10)

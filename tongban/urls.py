@@ -19,5 +19,6 @@ urlpatterns = [
     path("donations/", include("tongban.donations.urls")),
     path("organisations/", include("tongban.organisations.urls")),
     path("cases/", include("tongban.cases.urls")),
+    path("exports/", include("tongban.exports.urls")),
     path("", include("tongban.core.urls")),
 ]

@@ -71,6 +71,21 @@ class ColumnsForm(forms.Form):
         return [(plan, self[f"col_{plan.letter}"]) for plan in self.plans]
 
 
+def _password_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("password to open the file (optional)"), required=False, min_length=8, max_length=100, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters. Excel and WPS ask for it when the file is opened; tell it to the "
+                    "recipient by another way than the file (e.g. by phone)."))
+
+
 class ExportRevealForm(forms.Form):
     reason = forms.CharField(label=_("why you need the full ID numbers"), max_length=300, min_length=2,
                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    password = _password_field()
+
+
+class ExportOptionsForm(forms.Form):
+    outsiders = forms.BooleanField(
+        label=_("for outsiders (对外): pseudonyms, no names, addresses or full numbers"), required=False)
+    password = _password_field()

@@ -1,7 +1,7 @@
 """Pages of the screening import (template, upload, preview, progress) and of the ledger export."""
 
-from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,9 +11,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from tongban.accounts.access import scope_for
-from tongban.children.forms import ChildFilterForm
-from tongban.children.import_forms import ColumnsForm, ExportRevealForm, UploadForm
-from tongban.children.ledger import export_ledger, ledger_children
+from tongban.children.import_forms import ColumnsForm, ExportOptionsForm, ExportRevealForm, UploadForm
+from tongban.children.ledger import export_ledger, ledger_children, ledger_filters
 from tongban.children.models import ScreeningBatch
 from tongban.children.screening import ERROR, SKIP, WARNING, FileRefused, build_template
 from tongban.children.screening.services import (
@@ -25,7 +24,10 @@ from tongban.children.screening.services import (
     screening_upload,
 )
 from tongban.children.screening.storage import saving_progress
-from tongban.regions.selectors import access_region, regions_visible_to
+from tongban.exports.models import ExportJob
+from tongban.exports.protect import protect_xlsx
+from tongban.exports.services import export_request, ledger_file_name, needs_background
+from tongban.regions.selectors import access_region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -139,42 +141,57 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _ledger_filters(request: HttpRequest) -> tuple[ChildFilterForm, dict[str, object]]:
-    form = ChildFilterForm(request.GET or None, regions=regions_visible_to(request.user))
-    return form, (form.cleaned_data if form.is_valid() else {})
+def _export_page(request: HttpRequest, filters: dict[str, object], *, status: int = 200,
+                 reveal_form: ExportRevealForm | None = None,
+                 options_form: ExportOptionsForm | None = None) -> HttpResponse:
+    count = ledger_children(request.user, filters).count()
+    return render(request, "children/import/export.html", {
+        "count": count, "query": request.GET.urlencode(), "background": needs_background(count),
+        "threshold": settings.EXPORT_BACKGROUND_ROWS,
+        "may_reveal": scope_for(request.user).may_reveal(), "reveal_form": reveal_form or ExportRevealForm(),
+        "options_form": options_form or ExportOptionsForm(),
+    }, status=status)
 
 
 @login_required
 @require_GET
 def export_options(request: HttpRequest) -> HttpResponse:
-    """What an export will hold, and the way to ask for full ID numbers (with a reason)."""
+    """What an export will hold: masked or for outsiders, locked with a password, or with full ID numbers."""
     if scope_for(request.user).is_empty:
         raise PermissionDenied
-    _form, filters = _ledger_filters(request)
-    return render(request, "children/import/export.html", {
-        "count": ledger_children(request.user, filters).count(), "query": request.GET.urlencode(),
-        "may_reveal": scope_for(request.user).may_reveal(), "reveal_form": ExportRevealForm(),
-    })
+    return _export_page(request, ledger_filters(request.user, request.GET))
 
 
 @login_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    """GET: IDs masked. POST with a reason: full ID numbers, for roles that may see them."""
+    """GET: IDs masked (?outsiders=1: the version for outsiders). POST with a reason: full ID numbers, for roles
+    that may see them; POST without one: the options (for outsiders, a password). More rows than
+    EXPORT_BACKGROUND_ROWS go to the task worker and the user follows the progress."""
     if scope_for(request.user).is_empty:
         raise PermissionDenied
-    _form, filters = _ledger_filters(request)
-    reveal, reason = False, ""
-    if request.method == "POST":
+    filters = ledger_filters(request.user, request.GET)
+    reveal, reason, password, outsider = False, "", "", request.GET.get("outsiders") == "1"
+    if request.method == "POST" and "reason" in request.POST:
         if not scope_for(request.user).may_reveal():
             raise PermissionDenied
         reveal_form = ExportRevealForm(request.POST)
         if not reveal_form.is_valid():
-            return render(request, "children/import/export.html", {
-                "count": ledger_children(request.user, filters).count(), "query": request.GET.urlencode(),
-                "may_reveal": True, "reveal_form": reveal_form}, status=400)
-        reveal, reason = True, reveal_form.cleaned_data["reason"]
+            return _export_page(request, filters, status=400, reveal_form=reveal_form)
+        reveal, reason, password = True, reveal_form.cleaned_data["reason"], reveal_form.cleaned_data["password"]
+        outsider = False
+    elif request.method == "POST":
+        options_form = ExportOptionsForm(request.POST)
+        if not options_form.is_valid():
+            return _export_page(request, filters, status=400, options_form=options_form)
+        outsider, password = options_form.cleaned_data["outsiders"], options_form.cleaned_data["password"]
     elif request.method != "GET":
         return HttpResponse(status=405)
-    content = export_ledger(request.user, ledger_children(request.user, filters), reveal, reason=reason,
-                            filters=filters)
-    return _xlsx(content, f"儿童台账-{date.today():%Y%m%d}.xlsx")
+    children = ledger_children(request.user, filters)
+    if needs_background(children.count()):
+        job = export_request(actor=request.user, kind=ExportJob.Kind.CHILDREN_LEDGER, query=request.GET.urlencode(),
+                             for_outsiders=outsider, full_numbers=reveal, reason=reason, password=password)
+        return redirect("exports:detail", job.pk)
+    content = export_ledger(request.user, children, reveal, reason=reason, filters=filters, outsider=outsider)
+    if password:
+        content = protect_xlsx(content, password)
+    return _xlsx(content, ledger_file_name(outsider=outsider))

@@ -11,6 +11,7 @@ is written as text.
 
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,7 @@ from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.children.choices import LifeStatus, ParentCondition, Relation, Welfare
 from tongban.children.models import Child, ChildCategory, FamilyMember
+from tongban.children.outsiders import Scrubber, county_label, outsider_id, outsider_phone
 from tongban.children.selectors import children_visible_to, filter_children, search_children
 from tongban.core.spreadsheets import safe_row
 
@@ -40,7 +42,15 @@ HEADERS = [
 ]
 WIDTHS = {"姓名": 12, "身份证号": 22, "现住址": 30, "困境类型": 28, "父亲状况": 16, "母亲状况": 16,
           "其他家庭成员": 24, "所属项目": 26, "备注": 30, "监护人联系电话": 16}
+# For outsiders (对外): the pseudonym, the age, the county; no name, birth date, address, school, family names or
+# remarks (children/outsiders.py).
+OUTSIDER_HEADERS = [
+    "序号", "化名", "性别", "民族", "年龄", "身份证号", "户籍性质", "所属旗县区", "年级", "健康状况", "困境类型",
+    "父亲状况", "母亲状况", "监护人与儿童关系", "监护人联系电话", "是否享受低保", "其他救助", "风险等级", "状态",
+    "所属项目",
+]
 SEX = {"M": "男", "F": "女"}
+PROGRESS_EVERY = 500
 HUKOU = {"rural": "农业", "urban": "非农业"}
 # The words the screening import reads back (tongban/children/screening/columns.py).
 RELATION = {Relation.FATHER: "父亲", Relation.MOTHER: "母亲", Relation.PATERNAL_GRANDFATHER: "祖父",
@@ -51,6 +61,15 @@ CONDITION = {ParentCondition.SERIOUS_ILLNESS: "重病", ParentCondition.SEVERE_D
              ParentCondition.IN_PRISON: "服刑在押", ParentCondition.DRUG_REHAB: "强制隔离戒毒",
              ParentCondition.LOSS_OF_LIBERTY: "限制人身自由", ParentCondition.LOST_CONTACT: "失联",
              ParentCondition.GUARDIANSHIP_REVOKED: "撤销监护资格", ParentCondition.DEPORTED: "遣送出境"}
+def ledger_filters(user: Any, data: Any) -> dict[str, Any]:
+    """The list page's filters (a QueryDict), cleaned within what the user may see; none when they do not parse."""
+    from tongban.children.forms import ChildFilterForm
+    from tongban.regions.selectors import regions_visible_to
+
+    form = ChildFilterForm(data or None, regions=regions_visible_to(user))
+    return form.cleaned_data if form.is_valid() else {}
+
+
 def ledger_children(user: Any, params: dict[str, Any]) -> QuerySet[Child]:
     """The children of the list page with its filters (already cleaned by its filter form)."""
     qs = children_visible_to(user)
@@ -65,12 +84,18 @@ def ledger_children(user: Any, params: dict[str, Any]) -> QuerySet[Child]:
 
 
 def export_ledger(user: Any, queryset: QuerySet[Child], reveal_ids: bool, *, reason: str = "",
-                  filters: dict[str, Any] | None = None, today: date | None = None) -> bytes:
-    """The xlsx of these children. Queries: children, family members, categories, and the audit event."""
+                  filters: dict[str, Any] | None = None, today: date | None = None, outsider: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The xlsx of these children. Queries: children, family members, categories, and the audit event.
+
+    `outsider`: the version for outsiders, under pseudonyms. `progress(done, total)` is told every few hundred rows.
+    """
     scope = scope_for(user)
     if scope.is_empty:
         raise PermissionDenied
     reason = (reason or "").strip()
+    if reveal_ids and outsider:
+        raise ValidationError(_("A ledger for outsiders never holds full ID numbers."))
     if reveal_ids:
         if not scope.may_reveal():
             raise PermissionDenied(_("Your role cannot see full ID numbers."))
@@ -79,7 +104,8 @@ def export_ledger(user: Any, queryset: QuerySet[Child], reveal_ids: bool, *, rea
     # Whatever the caller passed, only what the user may see leaves the building.
     queryset = queryset.filter(children_q(user), merged_into__isnull=True)
     today = today or date.today()
-    children = list(queryset.select_related("region__parent", "project").order_by("region__path", "name_pinyin", "pk"))
+    children = list(queryset.select_related("region__parent__parent__parent", "project").order_by(
+        "region__path", "name_pinyin", "pk"))
     ids = queryset.order_by().values("pk")
     family: dict[int, list[FamilyMember]] = defaultdict(list)
     for member in FamilyMember.objects.filter(child__in=ids).order_by("child_id", "pk"):
@@ -89,9 +115,10 @@ def export_ledger(user: Any, queryset: QuerySet[Child], reveal_ids: bool, *, rea
             "child_id", "category__order", "category__code"):
         categories[cc.child_id].append(cc.category.name)
     with translation.override(settings.LANGUAGE_CODE):
-        content = _workbook(children, family, categories, reveal_ids, today)
+        content = _workbook(children, family, categories, reveal_ids, today, outsider=outsider, progress=progress)
     audit_record(actor=user, action=AuditEvent.Action.EXPORT, target=None, reason=reason[:300], changes={
-        "what": "children_ledger", "count": len(children), "full_ids": reveal_ids, "filters": _recordable(filters)})
+        "what": "children_ledger", "count": len(children), "full_ids": reveal_ids, "for_outsiders": outsider,
+        "filters": _recordable(filters)})
     return content
 
 
@@ -108,21 +135,31 @@ def _recordable(filters: dict[str, Any] | None) -> list[str]:
 
 
 def _workbook(children: list[Child], family: dict[int, list[FamilyMember]], categories: dict[int, list[str]],
-              reveal: bool, today: date) -> bytes:
+              reveal: bool, today: date, *, outsider: bool = False,
+              progress: Callable[[int, int], None] | None = None) -> bytes:
+    headers = OUTSIDER_HEADERS if outsider else HEADERS
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("台账")
-    for index, header in enumerate(HEADERS):
+    sheet = book.create_sheet("台账（对外）" if outsider else "台账")
+    for index, header in enumerate(headers):
         sheet.column_dimensions[_letter(index)].width = WIDTHS.get(header, 10)
     sheet.freeze_panes = "C2"
     bold = Font(bold=True)
     header_cells = []
-    for header in HEADERS:
+    for header in headers:
         cell = WriteOnlyCell(sheet, value=header)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
+    total = len(children)
     for number, child in enumerate(children, start=1):
-        sheet.append(safe_row(_row(number, child, family[child.pk], categories[child.pk], reveal, today)))
+        members = family[child.pk]
+        row = _outsider_row(number, child, members, categories[child.pk], today) if outsider else \
+            _row(number, child, members, categories[child.pk], reveal, today)
+        sheet.append(safe_row(row))
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number, total)
+    if progress:
+        progress(total, total)
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
@@ -150,6 +187,19 @@ def _row(number: int, child: Child, members: list[FamilyMember], categories: lis
         "、".join(f"{m.get_relation_display()} {m.name}".strip() for m in others),
         child.get_risk_display(), child.get_status_display(), child.project.name, child.notes,
     ]
+
+
+def _outsider_row(number: int, child: Child, members: list[FamilyMember], categories: list[str],
+                  today: date) -> list[Any]:
+    row = dict(zip(HEADERS, _row(number, child, members, categories, False, today), strict=True))
+    guardian = next((m for m in members if m.is_guardian), None)
+    scrub = Scrubber(name=child.name, pseudonym=child.pseudonym,
+                     family=[(m.name, RELATION.get(m.relation, "家属")) for m in members])
+    row.update({"化名": child.pseudonym, "身份证号": outsider_id(child.id_masked),
+                "所属旗县区": county_label(child.region), "所属项目": child.project.name,
+                "监护人与儿童关系": row["与儿童关系"],
+                "监护人联系电话": outsider_phone(guardian.phone_masked) if guardian else ""})
+    return [scrub(row[h]) if isinstance(row[h], str) else row[h] for h in OUTSIDER_HEADERS]
 
 
 def _state(member: FamilyMember | None) -> str:
