@@ -6,7 +6,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tongban
 PYTEST_ARGS ?= -n 2
 
-.PHONY: setup system-packages run test test-sqlite test-postgres lint messages clean
+.PHONY: setup system-packages run test test-sqlite test-postgres lint messages clean bench load
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,24 @@ test-postgres: setup
 	else \
 		echo "PostgreSQL does not answer at 127.0.0.1:5432: skipping the PostgreSQL run."; \
 	fi
+
+# City-scale benchmark (issue #8): builds or reuses 100,000 children on SQLite (var/bench.sqlite3) and on
+# PostgreSQL (tongban_bench), writes bench/results.{json,md}. Takes many minutes; never part of `make test`.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/tongban_bench
+BENCH_ARGS ?=
+bench: setup
+	DATABASE_URL=sqlite:///var/bench.sqlite3 $(PY) manage.py bench $(BENCH_ARGS)
+	@if $(PY) scripts/pg_ready.py "$(BENCH_PG_URL)"; then \
+		DATABASE_URL="$(BENCH_PG_URL)" $(PY) manage.py bench $(BENCH_ARGS); \
+	else \
+		echo "PostgreSQL does not answer at 127.0.0.1:5432: benchmarked SQLite only."; \
+	fi
+
+# 10 then 50 parallel clients against gunicorn, mixed reads and writes, on the benchmark's city dataset.
+LOAD_DATABASE_URL ?= sqlite:///var/bench.sqlite3
+LOAD_ARGS ?=
+load: setup
+	DATABASE_URL="$(LOAD_DATABASE_URL)" $(PY) manage.py bench --load-only $(LOAD_ARGS)
 
 messages: setup
 	DEBUG=1 $(PY) manage.py makemessages --locale zh_Hans --ignore .venv --ignore var --no-obsolete

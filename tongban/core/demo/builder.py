@@ -14,6 +14,7 @@ from tongban.accounts.models import User
 from tongban.children.models import Child, ChildCategory, Consent, FamilyMember
 from tongban.core.demo.cases import CaseWorkMixin
 from tongban.core.demo.community import CommunityMixin
+from tongban.core.demo.history import CHILDREN_PER_ACTIVITY, CITY_SCALE, SESSIONS_PER_CHILD, HistoryMixin
 from tongban.core.demo.people import DEMO_PASSWORD, PeopleMixin
 from tongban.core.demo.places import PlacesMixin
 from tongban.core.demo.published import PublishedCasesMixin
@@ -22,7 +23,7 @@ from tongban.core.demo.records import ChildFile, SeedReport
 CHILD_BATCH = 2000
 
 
-class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, CommunityMixin):
+class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, CommunityMixin, HistoryMixin):
     """The demo world, step by step; each mixin builds one part of it."""
 
     def __init__(self, seed: int) -> None:
@@ -35,7 +36,13 @@ class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, 
         self.password_hash = make_password(DEMO_PASSWORD)
         self.users: list[User] = []
 
-    def build(self, children: int = 0) -> SeedReport:
+    def build(self, children: int = 0, *, sessions: int | None = None, activities: int | None = None) -> SeedReport:
+        """sessions and activities: the totals wanted; by default a city's history from CITY_SCALE children up."""
+        city = children >= CITY_SCALE
+        if sessions is None:
+            sessions = children * SESSIONS_PER_CHILD if city else 0
+        if activities is None:
+            activities = children // CHILDREN_PER_ACTIVITY if city else 0
         # Records are written in the default language whatever language the caller has active.
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             self.regions()
@@ -47,6 +54,7 @@ class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, 
             if children > 0:
                 self.cases(self.seed)
             self.community()
+            self.history(sessions=sessions, activities=activities)
         return self.report
 
     def children(self, n: int) -> None:
@@ -81,5 +89,6 @@ class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, 
                 yield published[i] if i < len(published) else self._random_child()
 
 
-def seed_demo(*, seed: int = 1, children: int = 500) -> SeedReport:
-    return DemoBuilder(seed).build(children)
+def seed_demo(*, seed: int = 1, children: int = 500, sessions: int | None = None,
+              activities: int | None = None) -> SeedReport:
+    return DemoBuilder(seed).build(children, sessions=sessions, activities=activities)

@@ -128,13 +128,14 @@ class CaseWorkMixin:
             info = {"name": name, "risk": risk, "depth": depth, "county": worker.team.region.name}
             cases.append(case)
             plans.append((case, info))
-        Case.objects.bulk_create(cases, batch_size=CASE_BATCH)
         out: dict[str, list[Any]] = {k: [] for k in ("changes", "assessments", "plans", "approvals", "sessions",
                                                     "referrals", "transfers", "follow_ups")}
         scores: list[tuple[Assessment, list[DomainScore]]] = []
         goals: list[tuple[Goal, list[Task]]] = []
         for case, info in plans:
             self._one_case(case, info, out, scores, goals)
+        # Inserted once their closure and stage dates are known: no UPDATE of every case afterwards.
+        Case.objects.bulk_create(cases, batch_size=CASE_BATCH)
         StageChange.objects.bulk_create(out["changes"], batch_size=CASE_BATCH)
         Assessment.objects.bulk_create(out["assessments"], batch_size=CASE_BATCH)
         # Children built before their parents were saved pick up the parents' keys when they are inserted.
@@ -142,8 +143,6 @@ class CaseWorkMixin:
         Plan.objects.bulk_create(out["plans"], batch_size=CASE_BATCH)
         Goal.objects.bulk_create([g for g, _t in goals], batch_size=CASE_BATCH)
         Task.objects.bulk_create([t for _g, ts in goals for t in ts], batch_size=CASE_BATCH)
-        Case.objects.bulk_update([c for c, _i in plans], ["stage_since", "exit_reason", "closure_summary",
-                                                          "follow_up_months", "closed_on"], batch_size=CASE_BATCH)
         for key, model in (("approvals", Approval), ("sessions", ServiceSession), ("referrals", Referral),
                            ("transfers", Transfer), ("follow_ups", FollowUp)):
             model.objects.bulk_create(out[key], batch_size=CASE_BATCH)

@@ -1,3 +1,4 @@
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,10 +14,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--children", type=int, default=500,
                             help="how many children's files to create, with families, categories and consents")
+        parser.add_argument("--sessions", type=int, default=None,
+                            help="total service sessions wanted; from 10,000 children up 10 per child by default")
+        parser.add_argument("--activities", type=int, default=None,
+                            help="total group activities wanted; from 10,000 children up one per 5 children by default")
         parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if the database already has users")
 
-    def handle(self, *args: Any, children: int, seed: int, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, children: int, seed: int, if_empty: bool, sessions: int | None,
+               activities: int | None, **options: Any) -> None:
         if children < 0:
             raise CommandError("--children cannot be negative")
         if User.objects.exists():
@@ -24,7 +30,8 @@ class Command(BaseCommand):
                 self.stdout.write("The database already has data; demo data not loaded.")
                 return
             raise CommandError("The database already has data. seed_demo fills an empty database only.")
-        report = seed_demo(seed=seed, children=children)
+        started = time.monotonic()
+        report = seed_demo(seed=seed, children=children, sessions=sessions, activities=activities)
         with connection.cursor() as cursor:
             # Fresh statistics after a bulk load, so the query planner picks the right indexes.
             cursor.execute("ANALYZE")
@@ -49,3 +56,4 @@ class Command(BaseCommand):
             self.stdout.write("Children by category:")
             for name, count in report.categories.items():
                 self.stdout.write(f"  {count:>7}  {name}")
+        self.stdout.write(f"Seeded in {time.monotonic() - started:.0f} s.")
