@@ -43,6 +43,7 @@ from tongban.cases.selectors import (
     list_cases,
     scores_in_order,
     stage_counts,
+    with_session_counts,
 )
 from tongban.children.models import Child
 from tongban.children.selectors import access_child
@@ -82,6 +83,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     qs = list_cases(request.user, stage=stage, mine=mine)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_session_counts(page.object_list)
     mine_q = cases_visible_to(request.user)
     counts = stage_counts(mine_q.filter(worker=request.user) if mine else mine_q)
     return render(request, "cases/list.html", {

@@ -4,7 +4,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +35,7 @@ from tongban.children.selectors import (
     search_children,
 )
 from tongban.core.forms import add_service_errors
+from tongban.core.paging import CappedPaginator
 from tongban.core.pdf import pdf_response
 from tongban.organisations.selectors import projects_visible_to
 from tongban.regions.models import Region
@@ -69,7 +69,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
         "region__name", "region__parent__name").prefetch_related(
         Prefetch("categories", ChildCategory.objects.select_related("category").only(
             "child_id", "category__name")))
-    page = Paginator(qs.order_by("name_pinyin", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("name_pinyin", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "children/list.html", {

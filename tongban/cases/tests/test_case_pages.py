@@ -262,6 +262,17 @@ def test_the_case_list_needs_as_many_queries_for_12_cases_as_for_2(client):
     assert same_queries(few, queries_for(client, "/cases/"))
 
 
+def test_the_case_list_shows_each_cases_own_number_of_sessions(client):
+    signed_in(client, "lead_dalate")
+    Case.objects.all().delete()
+    none, three = make_case(), bring_to(make_case(), Stage.INTERVENTION)
+    for _ in range(3):
+        session(three)
+
+    listed = {c.pk: c.session_count for c in client.get("/cases/").context["page"]}
+    assert listed == {none.pk: 0, three.pk: three.sessions.count()} and listed[three.pk] >= 3
+
+
 @pytest.mark.parametrize(("username", "status"), [
     ("worker_dalate", 200), ("lead_dalate", 200), ("worker_etuoke", 404), ("volunteer_dalate", 404),
     ("bureau_ordos", 403)])
