@@ -1,6 +1,9 @@
 """Search keys for Chinese names: full pinyin and initials, computed once when the name is saved."""
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT
 
 # Separators people type inside minority names (祖拜旦·麦麦提吐尔什): all become the official "·".
 NAME_DOTS = str.maketrans({"•": "·", "・": "·", "．": "·", "‧": "·", "∙": "·", ".": "·", "-": "·", "－": "·"})
@@ -11,10 +14,29 @@ def normalise_name(raw: str) -> str:
     return name.strip("·")
 
 
+def _lower_letters(text: str) -> list[str]:
+    return list(text.lower())
+
+
+@lru_cache(maxsize=20_000)
+def _char_pinyin(char: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(char, style=Style.NORMAL, errors=_lower_letters))
+
+
+def _has_phrase(text: str) -> bool:
+    return any(text[i:j] in PHRASES_DICT for i in range(len(text)) for j in range(i + 2, len(text) + 1))
+
+
 def pinyin_keys(name: str) -> tuple[str, str]:
     """("ziqi", "zq") for 子琪; letters of non-Chinese names are kept as they are."""
-    letters = [c for c in name if c != "·"]
-    syllables = lazy_pinyin("".join(letters), style=Style.NORMAL, errors=lambda s: list(s.lower()))
+    text = "".join(c for c in name if c != "·")
+    # pypinyin reads a text phrase by phrase and each remaining character alone. Most names hold no phrase of
+    # its dictionary: their characters, read alone once and remembered, give the same keys some 20 times
+    # faster, which an import of 50,000 rows needs.
+    if _has_phrase(text):
+        syllables = lazy_pinyin(text, style=Style.NORMAL, errors=_lower_letters)
+    else:
+        syllables = [s for c in text for s in _char_pinyin(c)]
     full = "".join(syllables).lower()
     initials = "".join(s[0] for s in syllables if s).lower()
     return full, initials

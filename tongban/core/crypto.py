@@ -8,7 +8,6 @@ rotate with the encryption keys (changing it means rebuilding the indexes).
 """
 
 import base64
-import hashlib
 import hmac
 from functools import lru_cache
 
@@ -58,6 +57,6 @@ def blind_index(value: str, purpose: str) -> str:
     """A keyed, one-way digest for exact matching: equal inputs give equal digests."""
     if not value:
         return ""
-    key = settings.BLIND_INDEX_KEY.encode()
-    digest = hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+    # hmac.digest: the one-shot C path, several times faster than building an HMAC object per value.
+    digest = hmac.digest(settings.BLIND_INDEX_KEY.encode(), f"{purpose}:{value}".encode(), "sha256")
     return base64.b32encode(digest[:20]).decode().rstrip("=").lower()

@@ -38,12 +38,20 @@ def generated_ledger(rows: int, path: Path) -> bytes:
     if path.exists():
         return path.read_bytes()
     builder = DemoBuilder(LEDGER_SEED)
-    files = builder.child_files(rows + 3)
+    files = builder.child_files(rows * 2)
     next(files), next(files), next(files)  # the three published children are on file already
     builder.county_codes, builder.county_cum = [COUNTY], [1]
     children, family, categories = [], {}, {}
     names = {c.pk: c.name for c in builder.category.values()}
-    for number, f in enumerate(files, start=1):
+    seen: set[tuple[str, date]] = set()
+    for f in files:
+        if len(children) == rows:
+            break
+        # Two children of the same name and birth date without ID numbers would be refused as one child twice.
+        if (f.child.name, f.child.birth_date) in seen:
+            continue
+        seen.add((f.child.name, f.child.birth_date))
+        number = len(children) + 1
         f.child.pk = number  # in memory only: the writer keys families and categories by it
         f.child.region.parent  # noqa: B018 - loaded with the village
         f.child.project = builder.team_by_county[COUNTY].project

@@ -59,8 +59,6 @@ def pages(t: dict[str, Any]) -> list[Page]:
         Page("case_list", "case list of a team lead", "lead_dalate", "/cases/"),
         Page("dashboard_worker", "dashboard of a social worker", "worker_dalate", "/"),
         Page("dashboard_lead", "dashboard of a team lead", "lead_dalate", "/"),
-        Page("ledger_export", f"ledger export, {t['export_rows']:,} rows ({t['export_region']})", "pm_ordos",
-             f"/children/export.xlsx?region={t['export_region_pk']}", heavy=True),
     ]
     found += [p for p in _optional_pages() if p is not None]
     return found
@@ -209,6 +207,43 @@ def measure(page: Page, server: Server, runs: int) -> dict[str, Any]:
     return {
         "what": page.what, "path": page.path, "user": page.username, "status": status, "runs": runs,
         "errors": errors, "queries": len(statements), "bytes": size,
+        "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "floor_ms": round(floor, 1),
+        "ratio": round(p50 / floor, 1) if floor else None,
+        "meets_100ms": p95 < 100, "meets_floor": p95 <= 2 * floor + 20,
+    }
+
+
+def measure_export(t: dict[str, Any], runs: int) -> dict[str, Any]:
+    """The ledger export of a banner (about 10,000 rows). Exports that large are prepared by the task worker
+    (EXPORT_BACKGROUND_ROWS), so the worker's work is timed here, in process: the rows read and the workbook
+    written, as export_ledger does it for the task."""
+    from django.http import QueryDict  # noqa: PLC0415
+
+    from tongban.children.ledger import export_ledger, ledger_children, ledger_filters  # noqa: PLC0415
+
+    user = User.objects.get(username="pm_ordos")
+    query = QueryDict(f"region={t['export_region_pk']}")
+
+    def work() -> int:
+        filters = ledger_filters(user, query)
+        return len(export_ledger(user, ledger_children(user, filters), False, filters=filters))
+
+    work()
+    statements: list[tuple[str, Any, bool]] = []
+    with _recording(statements):
+        size = work()
+    runs = max(5, runs // 5)
+    latencies = []
+    for _run in range(runs):
+        started = time.perf_counter()
+        work()
+        latencies.append((time.perf_counter() - started) * 1000)
+    floor = floor_ms(statements, runs)
+    p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
+    return {
+        "what": f"ledger export, {t['export_rows']:,} rows ({t['export_region']}; task worker's work)",
+        "path": "export_ledger() for /children/export.xlsx?region=…", "user": "pm_ordos", "status": 200,
+        "runs": runs, "errors": 0, "queries": len(statements), "bytes": size,
         "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "floor_ms": round(floor, 1),
         "ratio": round(p50 / floor, 1) if floor else None,
         "meets_100ms": p95 < 100, "meets_floor": p95 <= 2 * floor + 20,

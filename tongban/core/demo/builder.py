@@ -12,6 +12,7 @@ from django.utils import translation
 
 from tongban.accounts.models import User
 from tongban.children.models import Child, ChildCategory, Consent, FamilyMember
+from tongban.core.demo.bulk import bulk_insert
 from tongban.core.demo.cases import CaseWorkMixin
 from tongban.core.demo.community import CommunityMixin
 from tongban.core.demo.history import CHILDREN_PER_ACTIVITY, CITY_SCALE, SESSIONS_PER_CHILD, HistoryMixin
@@ -64,13 +65,13 @@ class DemoBuilder(PlacesMixin, PeopleMixin, PublishedCasesMixin, CaseWorkMixin, 
         per_category: Counter[int] = Counter()
         files = self.child_files(n)
         while chunk := list(itertools.islice(files, CHILD_BATCH)):
-            Child.objects.bulk_create([f.child for f in chunk], batch_size=CHILD_BATCH)
+            bulk_insert(Child, [f.child for f in chunk], batch_size=CHILD_BATCH)
             family = [m for f in chunk for m in f.family]
-            FamilyMember.objects.bulk_create(family, batch_size=CHILD_BATCH)
+            bulk_insert(FamilyMember, family, batch_size=CHILD_BATCH)
             categories = [c for f in chunk for c in f.categories]
-            ChildCategory.objects.bulk_create(categories, batch_size=CHILD_BATCH)
+            bulk_insert(ChildCategory, categories, batch_size=CHILD_BATCH)
             consents = [f.consent for f in chunk if f.consent is not None]
-            Consent.objects.bulk_create(consents, batch_size=CHILD_BATCH)
+            bulk_insert(Consent, consents, batch_size=CHILD_BATCH)
             self.report.children += len(chunk)
             self.report.family_members += len(family)
             self.report.consents += len(consents)

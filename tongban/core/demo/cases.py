@@ -30,6 +30,7 @@ from tongban.cases.models import (
 )
 from tongban.children.choices import Risk, Status
 from tongban.children.models import Child
+from tongban.core.demo.bulk import bulk_insert
 from tongban.core.demo.records import SeedReport
 
 CASE_BATCH = 2000
@@ -135,17 +136,17 @@ class CaseWorkMixin:
         for case, info in plans:
             self._one_case(case, info, out, scores, goals)
         # Inserted once their closure and stage dates are known: no UPDATE of every case afterwards.
-        Case.objects.bulk_create(cases, batch_size=CASE_BATCH)
-        StageChange.objects.bulk_create(out["changes"], batch_size=CASE_BATCH)
-        Assessment.objects.bulk_create(out["assessments"], batch_size=CASE_BATCH)
+        bulk_insert(Case, cases, batch_size=CASE_BATCH)
+        bulk_insert(StageChange, out["changes"], batch_size=CASE_BATCH)
+        bulk_insert(Assessment, out["assessments"], batch_size=CASE_BATCH)
         # Children built before their parents were saved pick up the parents' keys when they are inserted.
-        DomainScore.objects.bulk_create([s for _a, ss in scores for s in ss], batch_size=CASE_BATCH * 3)
-        Plan.objects.bulk_create(out["plans"], batch_size=CASE_BATCH)
-        Goal.objects.bulk_create([g for g, _t in goals], batch_size=CASE_BATCH)
-        Task.objects.bulk_create([t for _g, ts in goals for t in ts], batch_size=CASE_BATCH)
+        bulk_insert(DomainScore, [s for _a, ss in scores for s in ss], batch_size=CASE_BATCH * 3)
+        bulk_insert(Plan, out["plans"], batch_size=CASE_BATCH)
+        bulk_insert(Goal, [g for g, _t in goals], batch_size=CASE_BATCH)
+        bulk_insert(Task, [t for _g, ts in goals for t in ts], batch_size=CASE_BATCH)
         for key, model in (("approvals", Approval), ("sessions", ServiceSession), ("referrals", Referral),
                            ("transfers", Transfer), ("follow_ups", FollowUp)):
-            model.objects.bulk_create(out[key], batch_size=CASE_BATCH)
+            bulk_insert(model, out[key], batch_size=CASE_BATCH)
         self.report.cases += len(cases)
         self.report.sessions += len(out["sessions"])
 

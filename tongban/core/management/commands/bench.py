@@ -12,7 +12,7 @@ from tongban.core.bench import report
 from tongban.core.bench.dataset import ensure_dataset
 from tongban.core.bench.ledger import measure_import
 from tongban.core.bench.load import run_load
-from tongban.core.bench.pages import Server, measure, pages
+from tongban.core.bench.pages import Server, measure, measure_export, pages
 
 
 class Command(BaseCommand):
@@ -56,6 +56,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {page.name:<32} {result['queries']:>3} q  p50 {result['p50_ms']:>7} ms  "
                                   f"p95 {result['p95_ms']:>7} ms  floor {result['floor_ms']:>7} ms  "
                                   f"{'' if result['status'] == 200 and not result['errors'] else 'ERRORS'}")
+            if not load_only and (not only or "ledger_export" in only):
+                result = measure_export(dataset.targets, runs)
+                section["pages"]["ledger_export"] = result
+                self.stdout.write(f"  {'ledger_export':<32} {result['queries']:>3} q  p50 {result['p50_ms']:>7} ms  "
+                                  f"p95 {result['p95_ms']:>7} ms  floor {result['floor_ms']:>7} ms")
             if not only and load:
                 section["load"] = []
                 for clients in (int(n) for n in load.split(",") if n.strip()):
