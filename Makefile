@@ -33,6 +33,16 @@ system-packages:
 		echo "PDF receipts need the Noto Sans CJK fonts and the receipt tests pdftotext: install fonts-noto-cjk"; \
 		echo "and poppler-utils (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk poppler-utils)."; \
 	fi
+	@# The browser journeys (tongban/journeys) drive Debian's Chromium; Playwright downloads no browser here.
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing chromium for the browser journeys"; \
+		apt-get install -y chromium || (apt-get update && apt-get install -y chromium) \
+		|| echo "Could not install chromium: the browser journeys will be skipped."; \
+	else \
+		echo "The browser journeys need Chromium at /usr/bin/chromium (Debian/Ubuntu: sudo apt-get install chromium);"; \
+		echo "without it they are skipped."; \
+	fi
 
 run: setup
 	set -a && . ./var/local.env && set +a && PORT=$(PORT) ./scripts/serve.sh

@@ -21,3 +21,10 @@ def _plain_static_files(settings):  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    # The browser journeys (tongban/journeys) share one server: with xdist they are grouped onto one worker
+    # (`xdist_group("browser")`), which needs the loadgroup distribution instead of xdist's default.
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadgroup"

@@ -227,9 +227,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     owners = _team_workers(case.child)
     which = request.POST.get("form", "") if request.method == "POST" else ""
     plan_form = PlanForm(request.POST if which == "aim" else None, initial={"aim": plan.aim if plan else ""})
-    goal_form = GoalForm(request.POST if which == "goal" else None)
+    # Goal and task both have a description and a date: ids of their own keep each label on its own field.
+    goal_form = GoalForm(request.POST if which == "goal" else None, auto_id="goal_%s")
     task_form = TaskForm(request.POST if which == "task" else None, goals=goals, owners=owners,
-                         initial={"owner": case.worker_id})
+                         initial={"owner": case.worker_id}, auto_id="task_%s")
     bound = {"aim": plan_form, "goal": goal_form, "task": task_form}.get(which)
     if bound is not None and bound.is_valid():
         data = bound.cleaned_data

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongban.children.choices import ETHNICITY_CHOICES, Relation, Risk, Sex, Status, Welfare
 from tongban.children.models import Child, Consent, DifficultyCategory, FamilyMember
@@ -30,6 +31,7 @@ class ChildForm(forms.ModelForm):
                   "grade", "health", "disability", "disability_grade", "psychological_state", "risk", "status",
                   "assigned_worker", "pseudonym"]
         widgets = {"birth_date": DATE_INPUT}
+        labels = {"name": pgettext_lazy("a person's", "name")}
 
     def __init__(self, *args: Any, projects: Any, regions: Any, workers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,6 +81,7 @@ class FamilyMemberForm(forms.ModelForm):
                   "disability", "disability_grade", "condition", "condition_since", "condition_evidence",
                   "monthly_income_yuan"]
         widgets = {"condition_since": DATE_INPUT}
+        labels = {"name": pgettext_lazy("a person's", "name")}
 
 
 class ConsentForm(forms.ModelForm):
