@@ -29,6 +29,11 @@ def tongban_server() -> Iterator[Server]:
     if not CHROMIUM.exists():
         pytest.skip(f"Browser journeys skipped: Chromium is not installed at {CHROMIUM} "
                     "(`make setup` as root installs Debian's chromium; or `apt-get install chromium`).")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("Browser journeys skipped: Playwright is not installed in this virtualenv "
+                    "(`make setup`, or `pip install -r requirements-dev.txt`).")
     # On the PostgreSQL pass (DATABASE_URL set) the server gets a fresh PostgreSQL database of its own, so the
     # journeys run on both databases like the rest of the suite; on SQLite a file in a temporary directory.
     with served(os.environ.get("DATABASE_URL")) as server:

@@ -6,14 +6,18 @@ tap (44 px, the usual guideline for fingers), and a label for every form control
 var/screenshots/<journey>/ for a person to look at.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "var" / "screenshots"
 MIN_TAP_PX = 43.5  # 44 px, with room for sub-pixel rounding
@@ -50,7 +54,7 @@ class JourneyPage:
     """A browser tab in one journey at one viewport, with the checks every page must pass."""
 
     def __init__(self, context: BrowserContext, base_url: str, journey: str, viewport: str,
-                 shots: "Screenshots") -> None:
+                 shots: Screenshots) -> None:
         self.context = context
         self.page: Page = context.new_page()
         self.base_url = base_url.rstrip("/")
