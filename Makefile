@@ -8,8 +8,9 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: setup system-packages run test test-sqlite test-postgres lint messages clean bench load
 
+# An existing .venv (or a worktree's link to one) is kept: `python -m venv` refuses a link.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
