@@ -23,8 +23,19 @@ def _plain_static_files(settings):  # type: ignore[no-untyped-def]
     }
 
 
-def pytest_configure(config):  # type: ignore[no-untyped-def]
-    # The browser journeys (tongban/journeys) share one server: with xdist they are grouped onto one worker
-    # (`xdist_group("browser")`), which needs the loadgroup distribution instead of xdist's default.
-    if getattr(config.option, "dist", "no") == "load":
-        config.option.dist = "loadgroup"
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):  # type: ignore[no-untyped-def]
+    """With -n 2, one worker takes all browser journeys (they share one server) while the other runs the rest.
+
+    xdist's own loadgroup mode cannot do it under pytest 9 (the group never reaches the test ids), so this is
+    loadgroup by path: the journeys form one unit of work, every other test is a unit of its own."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class JourneysOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tongban/journeys/" if nodeid.startswith("tongban/journeys/") else nodeid
+
+    return JourneysOnOneWorker(config, log)

@@ -1,8 +1,7 @@
 """Fixtures for the browser journeys: one server per test session, Chromium per test module, a fresh tab per test.
 
-All journeys carry the xdist group "browser" (pytestmark in each module) and the root conftest switches xdist to
-`--dist loadgroup`, so one worker runs them all, one after another, against one server; the other worker runs the
-rest of the suite meanwhile.
+With xdist, the root conftest's scheduler gives all journeys to one worker, which runs them one after another
+against one server; the other worker runs the rest of the suite meanwhile.
 """
 
 import os

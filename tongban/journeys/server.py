@@ -46,7 +46,8 @@ def _fresh_postgres_database(url: str) -> str:
     import psycopg
 
     config = dj_database_url.parse(url)
-    name = f"test_{config['NAME']}_browser"
+    # Named like pytest-django's test databases, and apart for each xdist worker should two ever run journeys.
+    name = f"test_{config['NAME']}_browser{os.environ.get('PYTEST_XDIST_WORKER', '')}"
     admin = psycopg.connect(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432,
                             user=config["USER"], password=config["PASSWORD"] or None, dbname="postgres",
                             autocommit=True)

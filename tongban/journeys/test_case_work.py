@@ -1,11 +1,8 @@
 """A case from intake to closure: the worker assesses and plans, the team lead approves, the worker serves and
 closes, the lead approves the closure, and the child's timeline shows every step."""
 
-import pytest
 
 from tongban.journeys.pages import zh
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 CHILDREN = {"desktop": "贺子琪", "phone": "贺奇奇"}
 FIRST = {"safety": 2, "health": 1, "education": 3, "psychology": 3, "family": 3, "economy": 2}

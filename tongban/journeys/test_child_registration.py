@@ -2,12 +2,8 @@
 
 from datetime import date
 
-import pytest
-
 from tongban.children.idnumber import check_digit
 from tongban.journeys.pages import zh
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 # One child per viewport: both runs write to the same server.
 CHILDREN = {
