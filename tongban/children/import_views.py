@@ -90,6 +90,7 @@ def _preview_context(batch: ScreeningBatch, columns: ColumnsForm | None) -> dict
     return {
         "batch": batch, "summary": batch.summary,
         "columns": columns or ColumnsForm(plans=plans),
+        "unknown_columns": columns is not None or any(not plan.field for plan in plans),
         "errors": [p for p in problems if p["level"] == ERROR],
         "warnings": [p for p in problems if p["level"] == WARNING],
         "skipped": [p for p in problems if p["level"] == SKIP],
