@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tongban.donations",
     "tongban.cases",
     "tongban.exports",
+    "tongban.reports",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns = [
     path("organisations/", include("tongban.organisations.urls")),
     path("cases/", include("tongban.cases.urls")),
     path("exports/", include("tongban.exports.urls")),
+    path("statistics/", include("tongban.reports.urls")),
     path("", include("tongban.core.urls")),
 ]

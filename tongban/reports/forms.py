@@ -1,0 +1,48 @@
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tongban.organisations.models import Project
+from tongban.regions.models import Region
+from tongban.reports.selectors import Period
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Long enough for a project's whole life, short enough that nobody asks for a century by mistake.
+MAX_DAYS = 366 * 10
+
+
+class PeriodForm(forms.Form):
+    """The statistics' filters: a period, a region (with everything below it) and a project."""
+
+    first = forms.DateField(label=_("from"), required=False, widget=DATE_INPUT)
+    last = forms.DateField(label=_("to"), required=False, widget=DATE_INPUT)
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), required=False,
+                                    empty_label=_("all of my area"))
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False,
+                                     empty_label=_("all projects"))
+
+    def __init__(self, *args: Any, regions: Any, projects: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Down to townships, as the children list filters: a township includes its villages.
+        self.fields["region"].queryset = regions.filter(level__lte=Region.Level.TOWNSHIP).order_by("path")
+        self.fields["project"].queryset = projects.order_by("-starts_on", "name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last:
+            if last < first:
+                self.add_error("last", _("The period cannot end before it starts."))
+            elif (last - first).days > MAX_DAYS:
+                self.add_error("last", _("Choose a period of at most ten years."))
+        return data
+
+    def period(self, today: date | None = None) -> Period:
+        """The period asked for; this year so far for what was left empty or refused."""
+        today = today or date.today()
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        first = data.get("first") or date(today.year, 1, 1)
+        last = data.get("last") or max(today, first)
+        return Period(first=first, last=last, region=data.get("region"), project=data.get("project"))

@@ -1,0 +1,474 @@
+"""The funder's statistics: every figure counted from the records the viewer may see, for a period, a region
+(with everything below it) and a project.
+
+Every figure goes through the selectors of the one door (accounts/access.py): a bureau official of 达拉特旗 counts
+only 达拉特旗. Each table is one grouped query (values().annotate()), so the page takes the same number of
+queries for a village or for a city of 100,000 children; regions are rolled up in Python from counts grouped by
+the child's region path, a few thousand rows at most.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Case as SqlCase
+from django.db.models import CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tongban.accounts.access import scope_for, sees_child_files
+from tongban.activities.models import Activity, ActivityType, ActivityVolunteer, Attendance, BrandLine
+from tongban.activities.selectors import activities_visible_to
+from tongban.cases.choices import ExitReason, ReferralKind, ReferralStatus, SessionType, Stage
+from tongban.cases.models import Case, Referral, ServiceSession
+from tongban.cases.selectors import cases_visible_to
+from tongban.children.choices import Sex
+from tongban.children.models import Child, ChildCategory, DifficultyCategory
+from tongban.children.selectors import children_visible_to
+from tongban.donations.models import Donation, Donor
+from tongban.donations.selectors import donations_visible_to
+from tongban.organisations.models import Project
+from tongban.regions.models import Region
+from tongban.volunteers.models import Pairing, PairingVisit, Volunteer
+from tongban.volunteers.selectors import pairings_visible_to, volunteers_visible_to
+
+ZERO = Decimal("0.00")
+HOUR = Decimal("0.1")
+
+# Age bands at the end of the period: preschool, primary, lower secondary, upper secondary, adult.
+AGE_BANDS: tuple[tuple[int, int | None], ...] = ((0, 5), (6, 11), (12, 14), (15, 17), (18, None))
+
+
+def may_see_statistics(user: Any) -> bool:
+    """Everyone who works with children's files; volunteers know a child only through a pairing."""
+    return sees_child_files(user)
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+    region: Region | None = None
+    project: Project | None = None
+
+    @property
+    def starts(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min))
+
+    @property
+    def ends(self) -> datetime:
+        """The first moment after the period."""
+        return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    values: list[Any]
+    url: str = ""
+
+
+@dataclass
+class Table:
+    """One statistics table: a label column, value columns, rows and a totals row."""
+
+    key: str
+    title: str
+    label_header: str
+    columns: list[str]
+    rows: list[Row]
+    total: list[Any] = field(default_factory=list)
+    note: str = ""
+
+    def row(self, key: str) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def value(self, key: str, column: int = 0) -> Any:
+        """A figure by row key and column; 0 for a row that is not there (nothing counted)."""
+        row = self.row(key)
+        return row.values[column] if row else 0
+
+
+@dataclass
+class Statistics:
+    period: Period
+    tables: dict[str, Table]
+    headline: list[tuple[str, str, Any, str]]  # key, label, figure, url
+
+    def __getitem__(self, key: str) -> Table:
+        return self.tables[key]
+
+
+def hours(minutes: int | None) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(HOUR, rounding=ROUND_HALF_UP)
+
+
+def yuan(value: Decimal | None) -> Decimal:
+    # SQLite sums decimals without their places (74500 beside 0.00): every amount is shown to the fen.
+    return (value or ZERO).quantize(ZERO)
+
+
+def _sum_columns(rows: Iterable[Row], width: int) -> list[Any]:
+    total: list[Any] = [0] * width
+    for row in rows:
+        total = [a + b for a, b in zip(total, row.values, strict=True)]
+    return total
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _link(name: str, **params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+# The scoped records of the period ----------------------------------------------------------------------------
+
+def _within(region: Region | None, field_name: str) -> Q:
+    if region is None:
+        return Q()
+    return Q(**{f"{field_name}__in": Region.objects.within(region).values("pk")})
+
+
+def scoped_children(user: Any, p: Period) -> QuerySet[Child]:
+    qs = children_visible_to(user).filter(_within(p.region, "region"))
+    return qs.filter(project=p.project) if p.project else qs
+
+
+def scoped_cases(user: Any, p: Period) -> QuerySet[Case]:
+    qs = cases_visible_to(user).filter(_within(p.region, "child__region"))
+    return qs.filter(project=p.project) if p.project else qs
+
+
+def cases_active_in(qs: QuerySet[Case], p: Period) -> QuerySet[Case]:
+    """Cases open at some time in the period: taken in by its end, not closed before it began."""
+    return qs.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.first), opened_on__lte=p.last)
+
+
+def scoped_activities(user: Any, p: Period) -> QuerySet[Activity]:
+    qs = activities_visible_to(user).held().between(p.first, p.last).filter(_within(p.region, "region"))
+    return qs.filter(project=p.project) if p.project else qs
+
+
+def scoped_donations(user: Any, p: Period) -> QuerySet[Donation]:
+    qs = donations_visible_to(user).between(p.first, p.last).filter(_within(p.region, "region"))
+    return qs.filter(project=p.project) if p.project else qs
+
+
+def scoped_pairings(user: Any, p: Period) -> QuerySet[Pairing]:
+    qs = pairings_visible_to(user).filter(_within(p.region, "child__region"))
+    return qs.filter(child__project=p.project) if p.project else qs
+
+
+def scoped_volunteers(user: Any, p: Period) -> QuerySet[Volunteer]:
+    return volunteers_visible_to(user).filter(_within(p.region, "team__region"), active=True)
+
+
+# Children ---------------------------------------------------------------------------------------------------
+
+def _child_counts(user: Any, p: Period, prefix: str = "") -> dict[str, Any]:
+    """Three conditional counts: files on record at the period's end, files opened (screened) in the period,
+    and children served through case work in the period (a case open at some time in it)."""
+    served = cases_active_in(scoped_cases(user, p), p).values("child_id")
+    on = f"{prefix}__" if prefix else ""
+    is_served = Q(**{f"{on}pk__in": served})
+    return {
+        "on_file": Count(f"{on}pk", filter=Q(**{f"{on}created_at__lt": p.ends}) | is_served, distinct=bool(prefix)),
+        "screened": Count(f"{on}pk", filter=Q(**{f"{on}created_at__gte": p.starts, f"{on}created_at__lt": p.ends}),
+                          distinct=bool(prefix)),
+        "served": Count(f"{on}pk", filter=is_served, distinct=bool(prefix)),
+    }
+
+
+CHILD_COLUMNS = (_("files on record"), _("screened in the period"), _("served through case work"))
+
+
+def _child_values(r: dict[str, Any] | None) -> list[int]:
+    r = r or {}
+    return [r.get("on_file", 0), r.get("screened", 0), r.get("served", 0)]
+
+
+def _child_table(key: str, title: Any, header: Any, rows: list[Row], *, total: list[Any] | None = None,
+                 note: Any = "") -> Table:
+    return Table(key=key, title=str(title), label_header=str(header), columns=[str(c) for c in CHILD_COLUMNS],
+                 rows=rows, total=total if total is not None else _sum_columns(rows, 3), note=str(note))
+
+
+def breakdown_regions(user: Any, p: Period) -> list[Region]:
+    """The regions a table by region shows: those just below the chosen region, or below the viewer's area."""
+    if p.region is not None:
+        below = list(Region.objects.filter(parent=p.region).order_by("code"))
+        return below or [p.region]
+    scope = scope_for(user)
+    if scope.everything:
+        return list(Region.objects.filter(level=Region.Level.CITY).order_by("code"))
+    roots = list(Region.objects.filter(path__in=scope.region_paths).order_by("code"))
+    if len(roots) == 1:
+        below = list(Region.objects.filter(parent=roots[0]).order_by("code"))
+        return below or roots
+    return roots
+
+
+def roll_up(by_path: dict[str, dict[str, Any]], regions: list[Region]) -> tuple[dict[int, dict[str, Any]],
+                                                                              dict[str, Any]]:
+    """Counts grouped by a record's region path, summed into the regions shown (and what lies in none of them)."""
+    totals: dict[int, dict[str, Any]] = {r.pk: defaultdict(int) for r in regions}
+    elsewhere: dict[str, Any] = defaultdict(int)
+    for path, counts in by_path.items():
+        target = next((r.pk for r in regions if path.startswith(r.path)), None)
+        bucket = totals[target] if target is not None else elsewhere
+        for name, n in counts.items():
+            bucket[name] += n
+    return totals, elsewhere
+
+
+def children_tables(user: Any, p: Period, regions: list[Region]) -> list[Table]:
+    children = scoped_children(user, p)
+    base = {"region": p.region.pk} if p.region else {}
+    tables = []
+
+    # By region: grouped by the child's region path, rolled up into the regions shown.
+    by_path = {r["region__path"]: {k: r[k] for k in ("on_file", "screened", "served")}
+               for r in children.order_by().values("region__path").annotate(**_child_counts(user, p))}
+    totals, elsewhere = roll_up(by_path, regions)
+    rows = [Row(r.code, r.name, _child_values(totals[r.pk]),
+                _link("children:list", region=r.pk) if r.level <= Region.Level.TOWNSHIP else "") for r in regions]
+    if any(elsewhere.values()):
+        rows.append(Row("", str(_("recorded at a higher level")), _child_values(elsewhere)))
+    tables.append(_child_table("children_by_region", _("Children by region"), _("region"), rows))
+
+    # By category, a subtype counted under its category (as the children list filters); a child may have several.
+    categories = list(DifficultyCategory.objects.filter(parent__isnull=True, active=True).order_by("order", "code"))
+    links = ChildCategory.objects.filter(child__in=children.values("pk"))
+    grouped = {r["top"]: r for r in links.order_by().annotate(top=Coalesce("category__parent_id", "category_id"))
+               .values("top").annotate(**_child_counts(user, p, prefix="child"))}
+    rows = [Row(c.code, c.name, _child_values(grouped.get(c.pk)), _link("children:list", category=c.pk, **base))
+            for c in categories]
+    any_category = links.aggregate(**_child_counts(user, p, prefix="child"))
+    tables.append(_child_table("children_by_category", _("Children by category"), _("category"), rows,
+                               total=_child_values(any_category),
+                               note=_("A child may belong to several categories; the total counts each child once.")))
+
+    # By age band at the end of the period.
+    bands = []
+    for low, high in AGE_BANDS:
+        key = f"{low}-{high}" if high is not None else f"{low}+"
+        condition = Q(birth_date__lte=_years_before(p.last, low))
+        if high is not None:
+            condition &= Q(birth_date__gt=_years_before(p.last, high + 1))
+        bands.append((key, low, high, condition))
+    band = SqlCase(*[When(cond, then=Value(key)) for key, _low, _high, cond in bands], default=Value(""),
+                 output_field=CharField())
+    grouped = {r["band"]: r for r in children.order_by().annotate(band=band).values("band")
+               .annotate(**_child_counts(user, p))}
+    rows = [Row(key, (f"{low}–{high} " if high is not None else f"{low}+ ") + str(_("years")),
+                _child_values(grouped.get(key)), _link("children:list", age_min=low, age_max=high, **base))
+            for key, low, high, _cond in bands]
+    tables.append(_child_table("children_by_age", _("Children by age at the end of the period"), _("age"), rows))
+
+    # By sex.
+    grouped = {r["sex"]: r for r in children.order_by().values("sex").annotate(**_child_counts(user, p))}
+    rows = [Row(value, str(label), _child_values(grouped.get(value)), _link("children:list", sex=value, **base))
+            for value, label in Sex.choices]
+    tables.append(_child_table("children_by_sex", _("Children by sex"), _("sex"), rows))
+
+    # By ethnicity: the groups that occur, most children first.
+    grouped_list = list(children.order_by().values("ethnicity").annotate(**_child_counts(user, p)))
+    grouped_list.sort(key=lambda r: (-r["on_file"], r["ethnicity"]))
+    rows = [Row(r["ethnicity"], r["ethnicity"], _child_values(r),
+                _link("children:list", ethnicity=r["ethnicity"], **base)) for r in grouped_list]
+    tables.append(_child_table("children_by_ethnicity", _("Children by ethnicity"), _("ethnicity"), rows))
+    return tables
+
+
+# Case work --------------------------------------------------------------------------------------------------
+
+def case_tables(user: Any, p: Period) -> list[Table]:
+    cases = scoped_cases(user, p)
+    active = cases_active_in(cases, p)
+    by_stage = dict(active.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    rows = [Row(value, str(label), [by_stage.get(value, 0)], _link("cases:list", stage=value))
+            for value, label in Stage.choices]
+    stage_table = Table("cases_by_stage", str(_("Cases open in the period, by their stage now")), str(_("stage")),
+                        [str(_("cases"))], rows, _sum_columns(rows, 1))
+
+    closed = cases.filter(closed_on__gte=p.first, closed_on__lte=p.last)
+    by_exit = dict(closed.order_by().values("exit_reason").annotate(n=Count("pk")).values_list("exit_reason", "n"))
+    rows = [Row(value, str(label), [by_exit.get(value, 0)]) for value, label in ExitReason.choices]
+    outcome_table = Table("cases_by_outcome", str(_("Cases closed in the period, by outcome")), str(_("outcome")),
+                          [str(_("cases"))], rows, _sum_columns(rows, 1))
+
+    sessions = ServiceSession.objects.filter(case__in=cases.values("pk"), held_on__gte=p.first, held_on__lte=p.last)
+    by_kind = {r["kind"]: r for r in sessions.order_by().values("kind").annotate(n=Count("pk"), minutes=Sum("minutes"))}
+    rows = [Row(value, str(label), [by_kind.get(value, {}).get("n", 0), by_kind.get(value, {}).get("minutes") or 0])
+            for value, label in SessionType.choices]
+    total = _sum_columns(rows, 2)
+    for row in rows:
+        row.values[1] = hours(row.values[1])
+    total[1] = hours(total[1])
+    session_table = Table("sessions_by_type", str(_("Service sessions by type")), str(_("type")),
+                          [str(_("sessions")), str(_("hours"))], rows, total)
+
+    referrals = Referral.objects.filter(case__in=cases.values("pk"), sent_on__gte=p.first, sent_on__lte=p.last)
+    grouped: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in referrals.order_by().values("kind", "status").annotate(n=Count("pk")):
+        grouped[r["kind"]][r["status"]] = r["n"]
+    statuses = ReferralStatus.values
+    rows = []
+    for value, label in ReferralKind.choices:
+        counts = [grouped[value].get(s, 0) for s in statuses]
+        rows.append(Row(value, str(label), [*counts, sum(counts)]))
+    referral_table = Table("referrals", str(_("Referrals sent in the period, by resource and outcome")),
+                           str(_("resource")), [*(str(label) for label in ReferralStatus.labels), str(_("all"))],
+                           rows, _sum_columns(rows, len(statuses) + 1))
+    return [stage_table, outcome_table, session_table, referral_table]
+
+
+# Community work ---------------------------------------------------------------------------------------------
+
+ACTIVITY_COLUMNS = (_("activities held"), _("registered children attending"), _("walk-ins"), _("participations"))
+
+
+def activity_tables(user: Any, p: Period) -> list[Table]:
+    activities = scoped_activities(user, p)
+    held = list(activities.order_by().values("type_id", "brand_line_id")
+                .annotate(n=Count("pk"), walk_ins=Sum("walk_ins")))
+    came = list(Attendance.objects.filter(activity__in=activities.values("pk"), attended=True).order_by()
+                .values("activity__type_id", "activity__brand_line_id").annotate(n=Count("pk")))
+    by_type: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_line: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in held:
+        for bucket, key in ((by_type, r["type_id"]), (by_line, r["brand_line_id"])):
+            bucket[key][0] += r["n"]
+            bucket[key][2] += r["walk_ins"] or 0
+    for r in came:
+        by_type[r["activity__type_id"]][1] += r["n"]
+        by_line[r["activity__brand_line_id"]][1] += r["n"]
+
+    def values(counts: list[int]) -> list[int]:
+        return [counts[0], counts[1], counts[2], counts[1] + counts[2]]
+
+    period = {"status": "held", "first": p.first.isoformat(), "last": p.last.isoformat()}
+    types = [t for t in ActivityType.objects.order_by("order", "code") if t.active or t.pk in by_type]
+    rows = [Row(t.code, t.name, values(by_type.get(t.pk, [0, 0, 0])), _link("activities:list", type=t.pk, **period))
+            for t in types]
+    columns = [str(c) for c in ACTIVITY_COLUMNS]
+    type_table = Table("activities_by_type", str(_("Group activities by type")), str(_("type")), columns, rows,
+                       _sum_columns(rows, 4), str(_("Participations: registered children who came plus walk-ins.")))
+    lines = [b for b in BrandLine.objects.order_by("order", "code") if b.active or b.pk in by_line]
+    rows = [Row(b.code, b.name, values(by_line.get(b.pk, [0, 0, 0])),
+                _link("activities:list", brand_line=b.pk, **period)) for b in lines]
+    if None in by_line:
+        rows.append(Row("", str(_("no brand line")), values(by_line[None])))
+    line_table = Table("activities_by_brand_line", str(_("Group activities by brand line")), str(_("brand line")),
+                       columns, rows, _sum_columns(rows, 4))
+    return [type_table, line_table]
+
+
+def volunteer_tables(user: Any, p: Period) -> list[Table]:
+    volunteers = scoped_volunteers(user, p)
+    teams: dict[int, str] = {}
+    members: dict[int, int] = {}
+    for r in volunteers.order_by().values("team_id", "team__name").annotate(n=Count("pk")):
+        teams[r["team_id"]], members[r["team_id"]] = r["team__name"], r["n"]
+    activity_hours: dict[int, Decimal] = {}
+    for r in (ActivityVolunteer.objects.filter(activity__in=scoped_activities(user, p).values("pk")).order_by()
+              .values("volunteer__team_id", "volunteer__team__name").annotate(h=Sum("hours"))):
+        teams.setdefault(r["volunteer__team_id"], r["volunteer__team__name"])
+        activity_hours[r["volunteer__team_id"]] = (r["h"] or ZERO).quantize(HOUR)
+    pairings = scoped_pairings(user, p)
+    visits: dict[int, tuple[int, int]] = {}
+    for r in (PairingVisit.objects.filter(pairing__in=pairings.values("pk"), visited_on__gte=p.first,
+                                          visited_on__lte=p.last).order_by()
+              .values("pairing__volunteer__team_id", "pairing__volunteer__team__name")
+              .annotate(n=Count("pk"), minutes=Sum("minutes"))):
+        teams.setdefault(r["pairing__volunteer__team_id"], r["pairing__volunteer__team__name"])
+        visits[r["pairing__volunteer__team_id"]] = (r["n"], r["minutes"] or 0)
+    ongoing: dict[int, tuple[int, int]] = {}
+    for r in (pairings.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=p.first), starts_on__lte=p.last).order_by()
+              .values("volunteer__team_id", "volunteer__team__name")
+              .annotate(n=Count("pk"), new=Count("pk", filter=Q(starts_on__gte=p.first)))):
+        teams.setdefault(r["volunteer__team_id"], r["volunteer__team__name"])
+        ongoing[r["volunteer__team_id"]] = (r["n"], r["new"])
+
+    order = sorted(teams, key=lambda pk: teams[pk])
+    rows = []
+    for pk in order:
+        a, v = activity_hours.get(pk, ZERO.quantize(HOUR)), hours(visits.get(pk, (0, 0))[1])
+        rows.append(Row(str(pk), teams[pk], [members.get(pk, 0), a, v, a + v], _link("volunteers:list", team=pk)))
+    volunteer_table = Table(
+        "volunteers_by_team", str(_("Volunteers and hours served, by volunteer team")), str(_("volunteer team")),
+        [str(_("active volunteers")), str(_("hours at activities")), str(_("hours of pairing visits")),
+         str(_("hours in all"))], rows, _sum_columns(rows, 4) if rows else [0, hours(0), hours(0), hours(0)])
+    rows = []
+    for pk in order:
+        n, new = ongoing.get(pk, (0, 0))
+        count, minutes = visits.get(pk, (0, 0))
+        if n or count:
+            rows.append(Row(str(pk), teams[pk], [n, new, count, hours(minutes)], _link("volunteers:list", team=pk)))
+    pairing_table = Table(
+        "pairings", str(_("Pairings and visits, by volunteer team")), str(_("volunteer team")),
+        [str(_("pairings in the period")), str(_("pairings started")), str(_("visits")), str(_("visit hours"))],
+        rows, _sum_columns(rows, 4) if rows else [0, 0, 0, hours(0)])
+    return [volunteer_table, pairing_table]
+
+
+def donation_table(user: Any, p: Period) -> Table:
+    grouped = {r["donor__kind"]: r for r in scoped_donations(user, p).order_by().values("donor__kind").annotate(
+        donors=Count("donor", distinct=True), n=Count("pk"),
+        money=Sum("value_yuan", filter=Q(kind=Donation.Kind.MONEY)),
+        goods=Sum("value_yuan", filter=Q(kind=Donation.Kind.GOODS)))}
+    rows = []
+    for value, label in Donor.Kind.choices:
+        r = grouped.get(value, {})
+        money, goods = yuan(r.get("money")), yuan(r.get("goods"))
+        rows.append(Row(value, str(label), [r.get("donors", 0), r.get("n", 0), money, goods, money + goods],
+                        _link("donations:list", donor_kind=value, first=p.first.isoformat(),
+                              last=p.last.isoformat())))
+    return Table("donations_by_donor_kind", str(_("Donations by kind of donor")), str(_("kind of donor")),
+                 [str(_("donors")), str(_("donations")), str(_("money (yuan)")), str(_("goods (estimated yuan)")),
+                  str(_("total (yuan)"))], rows, _sum_columns(rows, 5))
+
+
+# The page ---------------------------------------------------------------------------------------------------
+
+def statistics(user: Any, p: Period) -> Statistics:
+    """Every table of the statistics page, in a fixed number of queries whatever the number of records."""
+    regions = breakdown_regions(user, p)
+    tables = [*children_tables(user, p, regions), *case_tables(user, p), *activity_tables(user, p),
+              *volunteer_tables(user, p), donation_table(user, p)]
+    by_key = {t.key: t for t in tables}
+    children, sessions = by_key["children_by_region"].total, by_key["sessions_by_type"].total
+    activities, donations = by_key["activities_by_type"].total, by_key["donations_by_donor_kind"].total
+    volunteers, pairings = by_key["volunteers_by_team"].total, by_key["pairings"].total
+    period = {"first": p.first.isoformat(), "last": p.last.isoformat()}
+    headline = [
+        ("children_on_file", str(_("Children's files on record")), children[0], ""),
+        ("children_screened", str(_("Children screened in the period")), children[1], ""),
+        ("children_served", str(_("Children served through case work")), children[2], ""),
+        ("cases_open", str(_("Cases open in the period")), by_key["cases_by_stage"].total[0], reverse("cases:list")),
+        ("sessions", str(_("Service sessions")), sessions[0], ""),
+        ("session_hours", str(_("Hours of service")), sessions[1], ""),
+        ("activities", str(_("Group activities held")), activities[0],
+         _link("activities:list", status="held", **period)),
+        ("participations", str(_("Participations in activities")), activities[3], ""),
+        ("volunteers", str(_("Active volunteers")), volunteers[0], reverse("volunteers:list")),
+        ("volunteer_hours", str(_("Volunteer hours")), volunteers[3], ""),
+        ("pairings", str(_("Volunteer pairings")), pairings[0], ""),
+        ("money", str(_("Money donated (yuan)")), donations[2], _link("donations:list", kind="money", **period)),
+        ("goods", str(_("Goods donated (estimated yuan)")), donations[3],
+         _link("donations:list", kind="goods", **period)),
+    ]
+    return Statistics(period=p, tables=by_key, headline=headline)

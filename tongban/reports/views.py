@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tongban.organisations.selectors import projects_visible_to
+from tongban.regions.selectors import regions_visible_to
+from tongban.reports.forms import PeriodForm
+from tongban.reports.selectors import may_see_statistics, statistics
+
+
+def _period_form(request: HttpRequest) -> PeriodForm:
+    if not may_see_statistics(request.user):
+        raise PermissionDenied
+    return PeriodForm(request.GET or None, regions=regions_visible_to(request.user),
+                      projects=projects_visible_to(request.user))
+
+
+@login_required
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    form = _period_form(request)
+    period = form.period()
+    return render(request, "reports/statistics.html", {
+        "form": form, "stats": statistics(request.user, period), "period": period,
+        "query": request.GET.urlencode(),
+    })
