@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -7,20 +9,25 @@ from tongban.organisations.selectors import projects_visible_to
 from tongban.regions.selectors import regions_visible_to
 from tongban.reports.forms import PeriodForm
 from tongban.reports.selectors import may_see_statistics, statistics
+from tongban.reports.selectors.charts import chart_data
+from tongban.reports.selectors.kpis import project_kpis
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
     if not may_see_statistics(request.user):
         raise PermissionDenied
+    today = date.today()
     return PeriodForm(request.GET or None, regions=regions_visible_to(request.user),
-                      projects=projects_visible_to(request.user))
+                      projects=projects_visible_to(request.user),
+                      initial={"first": date(today.year, 1, 1), "last": today})
 
 
 @login_required
 def statistics_page(request: HttpRequest) -> HttpResponse:
     form = _period_form(request)
     period = form.period()
+    stats = statistics(request.user, period)
     return render(request, "reports/statistics.html", {
-        "form": form, "stats": statistics(request.user, period), "period": period,
-        "query": request.GET.urlencode(),
+        "form": form, "stats": stats, "period": period, "query": request.GET.urlencode(),
+        "kpis": project_kpis(request.user, period), "charts": chart_data(request.user, period, stats),
     })

@@ -101,6 +101,7 @@ class Statistics:
     period: Period
     tables: dict[str, Table]
     headline: list[tuple[str, str, Any, str]]  # key, label, figure, url
+    regions: list[Region] = field(default_factory=list)  # the regions the tables by region show
 
     def __getitem__(self, key: str) -> Table:
         return self.tables[key]
@@ -467,8 +468,9 @@ def statistics(user: Any, p: Period) -> Statistics:
         ("volunteers", str(_("Active volunteers")), volunteers[0], reverse("volunteers:list")),
         ("volunteer_hours", str(_("Volunteer hours")), volunteers[3], ""),
         ("pairings", str(_("Volunteer pairings")), pairings[0], ""),
-        ("money", str(_("Money donated (yuan)")), donations[2], _link("donations:list", kind="money", **period)),
-        ("goods", str(_("Goods donated (estimated yuan)")), donations[3],
+        # Whole yuan on the headline: a figure a funder quotes; the table below keeps the fen.
+        ("money", str(_("Money donated (yuan)")), int(donations[2]), _link("donations:list", kind="money", **period)),
+        ("goods", str(_("Goods donated (estimated yuan)")), int(donations[3]),
          _link("donations:list", kind="goods", **period)),
     ]
-    return Statistics(period=p, tables=by_key, headline=headline)
+    return Statistics(period=p, tables=by_key, headline=headline, regions=regions)
