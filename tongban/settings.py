@@ -218,6 +218,11 @@ CASE_CONTACT_DAYS = {
 }
 if min(CASE_CONTACT_DAYS.values()) < 1:
     raise ImproperlyConfigured("CASE_CONTACT_DAYS_* must be at least 1")
+# Files closed, moved away or aged out with nothing done on them for this many years are anonymised by
+# `manage.py anonymise_closed` (run it daily from cron, like age_out_children).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 10)
+if RETENTION_YEARS < 1:
+    raise ImproperlyConfigured("RETENTION_YEARS must be at least 1")
 # Days a worker has for the first assessment after intake, and for the re-assessment at evaluation.
 CASE_ASSESSMENT_DAYS = env_int("CASE_ASSESSMENT_DAYS", 15)
 

@@ -126,6 +126,8 @@ class Child(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set when the retention period ran out and the file was anonymised (manage.py anonymise_closed).
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
 
     objects = ChildQuerySet.as_manager()
 
