@@ -24,6 +24,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (make run generates one in var/).")
     SECRET_KEY = "insecure-development-key-only-for-debug"
 
+# Former signing keys, still accepted while sessions signed with them run out (see SECURITY.md, key rotation).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from tongban.accounts.services import sign_out_everywhere
 from tongban.audit.models import AuditEvent
 from tongban.testing import cast
 
@@ -94,3 +95,18 @@ def test_a_long_passphrase_is_accepted(client):
         "old_password": "the-old-passphrase-x", "new_password1": passphrase, "new_password2": passphrase})
 
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("signed_out_everywhere_before", [False, True])
+@pytest.mark.parametrize(("fallbacks", "still_signed_in"), [(True, True), (False, False)])
+def test_a_new_secret_key_keeps_people_signed_in_only_while_the_old_one_is_a_fallback(
+        client, settings, signed_out_everywhere_before, fallbacks, still_signed_in):
+    user = cast("worker_dalate")
+    if signed_out_everywhere_before:
+        sign_out_everywhere(actor=user, user=user)
+    client.force_login(user)
+    old = settings.SECRET_KEY
+
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-" + "y" * 50, [old] if fallbacks else []
+
+    assert (client.get("/children/").status_code == 200) is still_signed_in
