@@ -133,7 +133,7 @@ def test_every_post_without_a_csrf_token_is_refused():
             continue
         url = pattern.path(example.kwargs(record) if pattern.arguments else {})
         response = client.post(url, {"anything": "1"})
-        if response.status_code != 403 and not (pattern.name == "healthz" and response.status_code == 405):
+        if response.status_code not in (403, 405):  # 405: the POST is not taken at all
             accepted.append(f"{url} ({pattern.name}): {response.status_code}")
 
     assert not accepted, "POST without a CSRF token accepted:\n" + "\n".join(accepted)
