@@ -5,4 +5,6 @@ from tongban.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.statistics_page, name="statistics"),
+    path("statistics.xlsx", views.statistics_excel, name="excel"),
+    path("statistics.pdf", views.statistics_pdf, name="pdf"),
 ]

@@ -4,13 +4,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
+from tongban.core.pdf import pdf_response
 from tongban.organisations.selectors import projects_visible_to
 from tongban.regions.selectors import regions_visible_to
+from tongban.reports import documents, services
 from tongban.reports.forms import PeriodForm
 from tongban.reports.selectors import may_see_statistics, statistics
 from tongban.reports.selectors.charts import chart_data
 from tongban.reports.selectors.kpis import project_kpis
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
@@ -31,3 +36,25 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "form": form, "stats": stats, "period": period, "query": request.GET.urlencode(),
         "kpis": project_kpis(request.user, period), "charts": chart_data(request.user, period, stats),
     })
+
+
+@login_required
+def statistics_excel(request: HttpRequest) -> HttpResponse:
+    """Every table of the page, with the page's filters, as one workbook."""
+    period = _period_form(request).period()
+    content = documents.statistics_workbook(request.user, period)
+    services.statistics_exported(actor=request.user, period=period, kind="xlsx")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=documents.file_name(period, "xlsx"))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def statistics_pdf(request: HttpRequest) -> HttpResponse:
+    """The whole page, with the page's filters, on A4."""
+    period = _period_form(request).period()
+    content = documents.statistics_pdf(request.user, period)
+    services.statistics_exported(actor=request.user, period=period, kind="pdf")
+    return pdf_response(content, documents.file_name(period, "pdf"))
