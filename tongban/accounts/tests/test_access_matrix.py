@@ -8,6 +8,8 @@ What is asserted, for each signed-in member of the cast:
 - a record the access door lets them reach (the selector named in the example) is never refused as missing:
   200, a redirect, 403 (visible but read-only) or 405 (then a POST is tried);
 - a record outside is refused — 404 or 403, never a page, a file or a write (GET and POST alike);
+- a read-only role (bureau officials) posting a plausible form inside its area writes nothing: the audit trail,
+  which every service writes to, shows no change and no reveal;
 - no page without a record in its URL (lists, search, exports, statistics) shows the name, masked ID number or
   link of a child they may not see, even when searched for by name;
 and for anonymous visitors: a redirect to sign-in (401 from the API).
@@ -27,9 +29,11 @@ from django.test import RequestFactory
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from openpyxl import Workbook, load_workbook
 
-from tongban.accounts.models import User
+from tongban.accounts.access import scope_for
+from tongban.accounts.models import Role, User
 from tongban.activities.models import Activity, ActivityPhoto
 from tongban.activities.selectors import activities_visible_to
+from tongban.audit.models import AuditEvent
 from tongban.cases.models import Approval, Attachment, Case, FollowUp, Referral, ServiceSession, Task
 from tongban.cases.selectors import cases_visible_to
 from tongban.children.models import Child, FamilyMember, ScreeningBatch
@@ -52,6 +56,9 @@ pytestmark = pytest.mark.django_db
 # Pages anyone may open without signing in.
 PUBLIC = {"healthz", "set_language", "accounts:login", "admin:login", "admin:logout", "admin:jsi18n"}
 API_SCHEMA = "/api/v1/openapi.json"
+# What a read-only role posts inside its area: the fields the write forms ask for most often.
+READ_ONLY_PROBE = {"reason": "核对信息", "decision": "approve", "comment": "同意", "notes": "记录", "confirm": "1"}
+WRITES = ("create", "update", "delete", "reveal")
 
 
 @dataclass(frozen=True)
@@ -304,6 +311,8 @@ def _inside_and_outside(example: Example, user: User) -> tuple[Model | None, Mod
 def test_records_are_reached_inside_the_area_and_refused_outside(client, username, extra_records, fast_pdfs):
     user = cast(username)
     client.force_login(user)
+    # Bureau officials read only. (Volunteers have no role-wide rights but write their own visit log.)
+    read_only = scope_for(user).role == Role.BUREAU
     failures: list[str] = []
     for pattern in url_patterns():
         example = example_for(pattern)
@@ -331,6 +340,15 @@ def test_records_are_reached_inside_the_area_and_refused_outside(client, usernam
                 response = client.post(url)
             if response.status_code not in (200, 302, 400, 403):
                 failures.append(f"{url} ({pattern.name}) inside the area: {response.status_code}")
+            if read_only and not _is_admin(pattern):
+                # A read-only role writes nothing, even inside its area and with a plausible form: whatever the
+                # page answers, the audit trail (which every service writes to) shows no change and no reveal.
+                last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                client.post(url, READ_ONLY_PROBE)
+                written = list(AuditEvent.objects.filter(pk__gt=last, actor=user, action__in=WRITES)
+                               .values_list("action", "target_type"))
+                if written:
+                    failures.append(f"POST {url} ({pattern.name}) by a read-only role wrote {written}")
 
     assert not failures, f"{username}:\n" + "\n".join(failures)
 
