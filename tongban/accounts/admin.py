@@ -2,12 +2,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tongban.accounts.access import scope_for
 from tongban.accounts.models import Role, User
 from tongban.accounts.selectors import users_visible_to
+from tongban.accounts.services import sign_out_everywhere
 from tongban.core.admin import PersonFileAdmin
 from tongban.organisations.selectors import organisations_visible_to, teams_visible_to
 from tongban.regions.selectors import regions_visible_to
@@ -26,6 +29,7 @@ class UserAdmin(PersonFileAdmin, DjangoUserAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "phone"]
     list_select_related = ["organisation", "team", "region"]
+    actions = ["sign_out_everywhere"]
     autocomplete_fields = ["region"]
     ordering = ["username"]
     _scope_fieldset = (_("Scope"), {"fields": ("role", "organisation", "region", "team")})
@@ -65,3 +69,13 @@ class UserAdmin(PersonFileAdmin, DjangoUserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Accounts are deactivated, never deleted: the audit trail points at them.
         return request.user.is_superuser and scope_for(request.user).everything
+
+    @admin.action(description=_("Sign out on every device"), permissions=["change"])
+    def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A lost phone, a colleague who left: end every session of the chosen accounts at once."""
+        users = [u for u in queryset if self.has_change_permission(request, u)]
+        for user in users:
+            sign_out_everywhere(actor=request.user, user=user)
+        self.message_user(request, ngettext("%(count)d account has been signed out on every device.",
+                                            "%(count)d accounts have been signed out on every device.",
+                                            len(users)) % {"count": len(users)})

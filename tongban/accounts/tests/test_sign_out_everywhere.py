@@ -110,3 +110,26 @@ def test_a_new_secret_key_keeps_people_signed_in_only_while_the_old_one_is_a_fal
     settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-" + "y" * 50, [old] if fallbacks else []
 
     assert (client.get("/children/").status_code == 200) is still_signed_in
+
+
+def test_a_project_admin_signs_a_worker_out_on_every_device_from_administration(client):
+    phone, desk = on_two_devices()
+    admin_user = cast("pm_ordos")
+    client.force_login(admin_user)
+
+    response = client.post("/admin/accounts/user/", {
+        "action": "sign_out_everywhere", "_selected_action": [cast("worker_dalate").pk]})
+
+    assert response.status_code == 302
+    assert phone.get("/children/").status_code == 302 and desk.get("/children/").status_code == 302
+
+
+def test_a_project_admin_cannot_sign_out_someone_outside_their_staff(client):
+    bureau = Client()
+    bureau.force_login(cast("bureau_ordos"))
+    client.force_login(cast("pm_ordos"))
+
+    client.post("/admin/accounts/user/", {"action": "sign_out_everywhere",
+                                          "_selected_action": [cast("bureau_ordos").pk]})
+
+    assert bureau.get("/children/").status_code == 200
