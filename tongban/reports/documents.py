@@ -197,3 +197,37 @@ def statistics_pdf(user: Any, p: Period, *, now: datetime | None = None) -> byte
             "printed_at": timezone.localtime(now) if now else timezone.localtime(),
         })
         return html_to_pdf(html)
+
+
+def report_pdf(title: str, paragraphs: list[str], *, user: Any) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        return html_to_pdf(render_to_string("reports/print/report.html", {
+            "title": title, "paragraphs": paragraphs, "printed_by": user, "printed_at": timezone.localtime()}))
+
+
+def report_docx(title: str, paragraphs: list[str]) -> bytes:
+    """The report as a Word document (.docx), in a Chinese body font with the first line of each paragraph
+    indented by two characters, as Chinese reports are set."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = Document()
+    for style_name, size in (("Normal", 12), ("Title", 18)):
+        style = document.styles[style_name]
+        style.font.name = "SimSun" if style_name == "Normal" else "SimHei"
+        style.font.size = Pt(size)
+        # Word takes the font of Chinese text from the East Asian slot, not from the name above.
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体" if size == 12 else "黑体")
+    heading = document.add_paragraph(title, style="Title")
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text in paragraphs:
+        paragraph = document.add_paragraph(text)
+        paragraph.paragraph_format.first_line_indent = Pt(24)
+        paragraph.paragraph_format.line_spacing = 1.5
+    document.core_properties.title = title
+    document.core_properties.author = "Tongban"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

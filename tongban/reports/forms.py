@@ -46,3 +46,17 @@ class PeriodForm(forms.Form):
         first = data.get("first") or date(today.year, 1, 1)
         last = data.get("last") or max(today, first)
         return Period(first=first, last=last, region=data.get("region"), project=data.get("project"))
+
+
+class ReportForm(forms.Form):
+    """The drafted report as the person edits it before export."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    text = forms.CharField(label=_("text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 22}),
+                           help_text=_("One paragraph after another, with an empty line between them. Children "
+                                       "appear under their pseudonyms: a real name typed here is replaced on "
+                                       "export."))
+
+    def paragraphs(self) -> list[str]:
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        return [" ".join(p.split("\n")).strip() for p in text.split("\n\n") if p.strip()]

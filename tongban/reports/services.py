@@ -13,3 +13,7 @@ def statistics_exported(*, actor: Any, period: Period, kind: str) -> AuditEvent:
         "statistics": kind, "first": period.first.isoformat(), "last": period.last.isoformat(),
         "region": period.region.code if period.region else "", "project": period.project.pk if period.project else "",
     })
+
+
+def report_exported(*, actor: Any, kind: str, title: str) -> AuditEvent:
+    return audit_record(actor=actor, action=AuditEvent.Action.EXPORT, changes={"report": kind, "title": title})

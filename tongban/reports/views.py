@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from tongban.core.pdf import pdf_response
 from tongban.organisations.selectors import projects_visible_to
 from tongban.regions.selectors import regions_visible_to
 from tongban.reports import documents, services
-from tongban.reports.forms import PeriodForm
+from tongban.reports.drafting import draft_report, guard_names
+from tongban.reports.forms import PeriodForm, ReportForm
 from tongban.reports.selectors import may_see_statistics, statistics
 from tongban.reports.selectors.charts import chart_data
 from tongban.reports.selectors.kpis import project_kpis
@@ -58,3 +60,39 @@ def statistics_pdf(request: HttpRequest) -> HttpResponse:
     content = documents.statistics_pdf(request.user, period)
     services.statistics_exported(actor=request.user, period=period, kind="pdf")
     return pdf_response(content, documents.file_name(period, "pdf"))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def report_draft(request: HttpRequest) -> HttpResponse:
+    """A first draft of the project report for the period, in a form to edit before export."""
+    period_form = _period_form(request)
+    draft = draft_report(request.user, period_form.period())
+    return render(request, "reports/report.html", {
+        "period_form": period_form, "query": request.GET.urlencode(),
+        "form": ReportForm(initial={"title": draft.title, "text": draft.text}),
+    })
+
+
+@login_required
+@require_POST
+def report_export(request: HttpRequest) -> HttpResponse:
+    """The edited report as Word or PDF, every child's name replaced by the pseudonym whoever typed it."""
+    period_form = _period_form(request)
+    form = ReportForm(request.POST)
+    kind = request.POST.get("format")
+    if not form.is_valid() or kind not in ("pdf", "docx"):
+        return render(request, "reports/report.html", {"period_form": period_form, "form": form, "query": ""},
+                      status=400)
+    title = guard_names(request.user, form.cleaned_data["title"])
+    paragraphs = [guard_names(request.user, p) for p in form.paragraphs()]
+    services.report_exported(actor=request.user, kind=kind, title=title)
+    name = f"report-{date.today():%Y%m%d}.{kind}"
+    if kind == "pdf":
+        return pdf_response(documents.report_pdf(title, paragraphs, user=request.user), name, inline=False)
+    response = HttpResponse(documents.report_docx(title, paragraphs), content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Cache-Control"] = "no-store"
+    return response

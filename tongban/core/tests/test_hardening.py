@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 TEMPLATES = sorted(Path(settings.BASE_DIR, "tongban").glob("**/templates/**/*.html"))
 # Rendered for WeasyPrint into PDFs, never served to a browser: their inline styles meet no CSP.
 PDF_TEMPLATES = {"core/print_base.html", "cases/print/file.html", "donations/receipt.html",
-                 "reports/print/statistics.html"}
+                 "reports/print/statistics.html", "reports/print/report.html"}
 
 
 def template_name(path: Path) -> str:
