@@ -11,7 +11,7 @@ What is asserted, for each signed-in member of the cast:
 - a read-only role (bureau officials) posting a plausible form inside its area writes nothing: the audit trail,
   which every service writes to, shows no change and no reveal;
 - no page without a record in its URL (lists, search, exports, statistics) shows the name, masked ID number or
-  link of a child they may not see, even when searched for by name;
+  link of a child they may not see, even when searched for by name or filtered to a region and project outside;
 and for anonymous visitors: a redirect to sign-in (401 from the API).
 """
 
@@ -416,6 +416,8 @@ def test_lists_search_exports_and_statistics_show_no_child_from_outside(client, 
     client.force_login(user)
     forbidden, outside_pks = forbidden_strings(user)
     searched = sorted(n for n in forbidden if not n[0].isdigit())[:3]
+    outside_child = Child.objects.exclude(pk__in=children_visible_to(user).values("pk")).order_by("pk").first()
+    elsewhere = f"region={outside_child.region_id}&project={outside_child.project_id}" if outside_child else ""
     failures: list[str] = []
     for pattern in url_patterns():
         if pattern.arguments or pattern.name in {"accounts:logout", "admin:logout"}:
@@ -434,6 +436,8 @@ def test_lists_search_exports_and_statistics_show_no_child_from_outside(client, 
             # A page with a search box, or a spreadsheet its filters reach: search it for children from outside.
             if url == base and ('name="q"' in text or "spreadsheetml" in response.get("Content-Type", "")):
                 urls += [f"{base}?q={name}" for name in searched]
+            if url == base and elsewhere and 'name="region"' in text:  # filters pointed at a place outside
+                urls.append(f"{base}?{elsewhere}")
 
     assert not failures, f"{username}:\n" + "\n".join(failures)
 
