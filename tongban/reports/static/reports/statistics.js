@@ -25,6 +25,8 @@
   };
 
   function bars(el, block, stacked) {
+    // Room for every region's name: a banner has up to 17 townships, each needs a readable line.
+    el.style.height = Math.max(320, block.labels.length * 24 + 90) + "px";
     var option = base(el);
     option.tooltip.axisPointer = { type: "shadow" };
     option.xAxis = { type: "value", minInterval: 1 };
