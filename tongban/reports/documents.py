@@ -164,7 +164,7 @@ def statistics_workbook(user: Any, p: Period) -> bytes:
     """Every table of the statistics page, one sheet each, after a summary and the KPIs."""
     with translation.override(settings.LANGUAGE_CODE):
         stats = statistics(user, p)
-        kpis = project_kpis(user, p)
+        kpis = project_kpis(user, p, stats)
         book = Workbook()
         taken: set[str] = set()
         summary = book.active
@@ -192,7 +192,7 @@ def statistics_pdf(user: Any, p: Period, *, now: datetime | None = None) -> byte
     with translation.override(settings.LANGUAGE_CODE):
         stats = statistics(user, p)
         html = render_to_string("reports/print/statistics.html", {
-            "stats": stats, "kpis": project_kpis(user, p), "period": p, "filters": filters_line(p),
+            "stats": stats, "kpis": project_kpis(user, p, stats), "period": p, "filters": filters_line(p),
             "bars": _bars(stats["children_by_region"], 0), "printed_by": user,
             "printed_at": timezone.localtime(now) if now else timezone.localtime(),
         })

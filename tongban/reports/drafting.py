@@ -107,7 +107,7 @@ def draft_report(user: Any, p: Period) -> Draft:
     """The report's first draft, in Chinese whatever language the page is in."""
     with translation.override(settings.LANGUAGE_CODE):
         stats = statistics(user, p)
-        kpis = project_kpis(user, p)
+        kpis = project_kpis(user, p, stats)
         project = p.project.name if p.project else ("、".join(k.project.name for k in kpis) or _("the project"))
         children = stats["children_by_region"].total
         served_all = sum(k.kpi("children").value for k in kpis)

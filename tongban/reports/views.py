@@ -36,7 +36,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     stats = statistics(request.user, period)
     return render(request, "reports/statistics.html", {
         "form": form, "stats": stats, "period": period, "query": request.GET.urlencode(),
-        "kpis": project_kpis(request.user, period), "charts": chart_data(request.user, period, stats),
+        "kpis": project_kpis(request.user, period, stats), "charts": chart_data(request.user, period, stats),
     })
 
 

@@ -25,6 +25,7 @@ from tongban.organisations.models import Project, Team
 from tongban.organisations.selectors import projects_visible_to, teams_visible_to
 from tongban.reports.selectors.figures import (
     Period,
+    Statistics,
     cases_active_in,
     scoped_activities,
     scoped_cases,
@@ -167,8 +168,10 @@ def _team_of(teams: list[Team], project_id: int, path: str) -> Team | None:
     return next((t for t in teams if t.project_id == project_id and path.startswith(t.region.path)), None)
 
 
-def project_kpis(user: Any, p: Period) -> list[ProjectKpis]:
-    """Each project in view (the chosen one, or those the viewer sees that ran in the period), with its teams."""
+def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[ProjectKpis]:
+    """Each project in view (the chosen one, or those the viewer sees that ran in the period), with its teams.
+
+    Given the page's statistics, their count of sessions by team is used instead of counting again."""
     projects = projects_visible_to(user).filter(starts_on__lte=p.last, ends_on__gte=p.first)
     if p.project is not None:
         projects = projects.filter(pk=p.project.pk)
@@ -195,10 +198,13 @@ def project_kpis(user: Any, p: Period) -> list[ProjectKpis]:
     for r in served.order_by().values("project_id", "region__path").annotate(n=Count("pk")):
         for f in both(r["project_id"], _team_of(teams, r["project_id"], r["region__path"])):
             f.children += r["n"]
-    for r in (ServiceSession.objects.filter(case__in=cases.values("pk"), held_on__gte=p.first, held_on__lte=p.last)
-              .order_by().values("case__project_id", "case__team_id").annotate(n=Count("pk"))):
-        for f in both(r["case__project_id"], r["case__team_id"]):
-            f.sessions += r["n"]
+    sessions = stats.sessions if stats is not None else (
+        ServiceSession.objects.filter(case__in=cases.values("pk"), held_on__gte=p.first, held_on__lte=p.last)
+        .order_by().values("case__project_id", "case__team_id").annotate(n=Count("pk")))
+    for r in sessions:
+        if r["case__project_id"] in ids:
+            for f in both(r["case__project_id"], r["case__team_id"]):
+                f.sessions += r["n"]
     for r in activities.order_by().values("project_id", "region__path").annotate(n=Count("pk")):
         for f in both(r["project_id"], _team_of(teams, r["project_id"], r["region__path"])):
             f.events += r["n"]
