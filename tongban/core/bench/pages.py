@@ -67,7 +67,7 @@ def pages(t: dict[str, Any]) -> list[Page]:
 def _optional_pages() -> Iterator[Page | None]:
     """Statistics (tongban/reports) and the JSON API (/api/v1/), measured once they exist on main."""
     for name, what, username, url_name in (
-            ("statistics_city", "statistics for the city (bureau)", "bureau_ordos", "reports:index"),
+            ("statistics_city", "statistics for the city (bureau)", "bureau_ordos", "reports:statistics"),
             ("api_children", "API: children list", "pm_ordos", "api:children"),
             ("api_cases", "API: case list", "lead_dalate", "api:cases")):
         try:
