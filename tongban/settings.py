@@ -1,6 +1,7 @@
 """Tongban settings: one module, every deployment value read from the environment."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -70,6 +71,9 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.exports",
     "tongban.reports",
+    # After our apps: ninja's templates and static files serve the API docs page from our own static files.
+    "ninja",
+    "tongban.api",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +232,16 @@ if RETENTION_YEARS < 1:
     raise ImproperlyConfigured("RETENTION_YEARS must be at least 1")
 # Days a worker has for the first assessment after intake, and for the re-assessment at evaluation.
 CASE_ASSESSMENT_DAYS = env_int("CASE_ASSESSMENT_DAYS", 15)
+
+# JSON API: calls allowed per token (or signed-in user) and per client address, as "N/s", "N/m", "N/h" or "N/d";
+# empty turns the limit off. Both are counted in Django's cache.
+API_RATE_PER_TOKEN = env_str("API_RATE_PER_TOKEN", "600/m")
+API_RATE_PER_ADDRESS = env_str("API_RATE_PER_ADDRESS", "1200/m")
+for _name, _rate in (("API_RATE_PER_TOKEN", API_RATE_PER_TOKEN), ("API_RATE_PER_ADDRESS", API_RATE_PER_ADDRESS)):
+    if _rate and not re.fullmatch(r"[1-9]\d*/[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 600/m (calls per s, m, h or d), not {_rate!r}")
+# The client address behind PROXY_COUNT trusted proxies, as for the sign-in lockout; never a forged header.
+NINJA_NUM_PROXIES = env_int("PROXY_COUNT", 0)
 
 TASKS = {
     "default": {

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from tongban.api.main import api
 from tongban.core.views import healthz
 
 admin.site.site_header = _("Tongban administration")
@@ -11,7 +12,9 @@ admin.site.index_title = _("Reference data and accounts")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/tokens/", include("tongban.api.urls")),
     path("accounts/", include("tongban.accounts.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("children/", include("tongban.children.urls")),
     path("volunteers/", include("tongban.volunteers.urls")),

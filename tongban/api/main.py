@@ -1,0 +1,62 @@
+"""The JSON API v1: one NinjaAPI, a router per domain app (tongban/<app>/api.py)."""
+
+import math
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, Throttled
+
+from tongban.api.security import PerAddressThrottle, PerTokenThrottle, SessionCsrfAuth, TokenAuth
+
+api = NinjaAPI(
+    title="Tongban API",
+    version="1",
+    description="Children's files, cases and community work, through the same access rules as the pages.",
+    urls_namespace="api_v1",
+    auth=[TokenAuth(), SessionCsrfAuth()],
+    throttle=[PerAddressThrottle(), PerTokenThrottle()],
+)
+
+
+def error_map(exc: ValidationError) -> dict[str, list[str]]:
+    """field → messages, in the request's language; refusals not tied to a field under "__all__"."""
+    if hasattr(exc, "error_dict"):
+        return {name: [str(m) for m in msgs] for name, msgs in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Please correct the errors below."), "errors": error_map(exc)},
+                               status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("Your role may not do this.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": _("Sign in or send a valid API token.")}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": _("Too many requests; try again later.")}, status=429)
+    # ninja sets the exact wait when it knows it; a minute otherwise.
+    response["Retry-After"] = str(math.ceil(exc.wait)) if exc.wait else "60"
+    return response
+
+
+def _routers() -> None:
+    from tongban.children.api import router as children
+
+    api.add_router("/children", children, tags=["children"])
+
+
+_routers()
