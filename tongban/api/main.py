@@ -1,13 +1,15 @@
 """The JSON API v1: one NinjaAPI, a router per domain app (tongban/<app>/api.py)."""
 
 import math
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, Throttled
 
+from tongban.accounts.access import may_read_counselling_notes, scope_for
 from tongban.api.security import PerAddressThrottle, PerTokenThrottle, SessionCsrfAuth, TokenAuth
 
 api = NinjaAPI(
@@ -51,6 +53,24 @@ def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     # ninja sets the exact wait when it knows it; a minute otherwise.
     response["Retry-After"] = str(math.ceil(exc.wait)) if exc.wait else "60"
     return response
+
+
+class Me(Schema):
+    username: str
+    role: str
+    token_scope: str | None
+    may_reveal: bool
+    may_read_counselling_notes: bool
+
+
+@api.get("/", response={200: Me, 401: dict, 429: dict}, summary="Who is calling, and what they may do",
+         tags=["meta"])
+def me(request: HttpRequest) -> Any:
+    token = getattr(request, "api_token", None)
+    return {"username": request.user.get_username(), "role": scope_for(request.user).role,
+            "token_scope": token.scope if token is not None else None,
+            "may_reveal": scope_for(request.user).may_reveal(),
+            "may_read_counselling_notes": may_read_counselling_notes(request.user)}
 
 
 def _routers() -> None:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from tongban.accounts.access import scope_for
+from tongban.api.bodies import body_doc, read_body
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
@@ -196,10 +197,11 @@ def child_detail(request: HttpRequest, response: HttpResponse, child_id: int) ->
     return child
 
 
-@router.post("/{int:child_id}/reveal", response={200: RevealOut, **REFUSALS},
+@router.post("/{int:child_id}/reveal", response={200: RevealOut, **REFUSALS}, openapi_extra=body_doc(RevealIn),
              summary="The full ID number, for roles that may reveal it, with a recorded reason")
-def child_reveal(request: HttpRequest, response: HttpResponse, child_id: int, payload: RevealIn) -> Any:
+def child_reveal(request: HttpRequest, response: HttpResponse, child_id: int) -> Any:
     child = access_child(request.user, child_id)
+    payload = read_body(request, RevealIn)
     number = services.child_reveal_id(actor=request.user, child=child, reason=payload.reason)
     response["Cache-Control"] = "no-store"
     return {"id_number": number}

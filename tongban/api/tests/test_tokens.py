@@ -82,3 +82,9 @@ def test_schema_and_docs_are_served_from_our_own_static_files(client: Client) ->
     assert schema.status_code == 200 and "/api/v1/children/" in schema.json()["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+
+
+def test_root_says_who_is_calling_with_which_scope(client: Client) -> None:
+    body = client.get("/api/v1/", **bearer(token_for("bureau_dalate", scope="read"))).json()
+    assert body == {"username": "bureau_dalate", "role": "bureau", "token_scope": "read", "may_reveal": False,
+                    "may_read_counselling_notes": False}
