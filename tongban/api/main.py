@@ -74,9 +74,11 @@ def me(request: HttpRequest) -> Any:
 
 
 def _routers() -> None:
+    from tongban.cases.api import router as cases
     from tongban.children.api import router as children
 
     api.add_router("/children", children, tags=["children"])
+    api.add_router("/cases", cases, tags=["cases"])
 
 
 _routers()

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 
 from tongban.accounts.access import scope_for
 from tongban.api.bodies import body_doc, read_body
+from tongban.api.common import REFUSALS, etag
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
@@ -148,22 +149,6 @@ class RevealIn(Schema):
 
 class RevealOut(Schema):
     id_number: str
-
-
-class Error(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-REFUSALS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut, 429: Error}
-
-
-def etag(obj: Any) -> str:
-    return f'"{type(obj).__name__.lower()}-{obj.pk}-v{obj.version}"'
 
 
 @router.get("/", response={200: ChildPage, **REFUSALS}, summary="Children's files the caller may see")

@@ -96,6 +96,7 @@ FAMILY_MEMBER = Example(_under(FamilyMember, children_visible_to, "child"), Fami
 
 
 API_CHILD = Example(children_visible_to, Child.objects.all, lambda c: {"child_id": c.pk})
+API_CASE = Example(cases_visible_to, Case.objects.all, lambda c: {"case_id": c.pk})
 
 
 def _of_case(model: type[Model], name: str) -> Example:
@@ -137,6 +138,9 @@ EXAMPLES: dict[str, Example] = {
     "exports:detail": EXPORT, "exports:download": EXPORT,
     "api_tokens:revoke": Example(lambda user: ApiToken.objects.filter(user=user), ApiToken.objects.all, _pk),
     "api_v1:child_detail": API_CHILD, "api_v1:child_reveal": API_CHILD,
+    "api_v1:case_detail": API_CASE, "api_v1:case_move": API_CASE, "api_v1:plan_submit": API_CASE,
+    "api_v1:approval_decide": Example(_under(Approval, cases_visible_to, "case"), Approval.objects.all,
+                                      lambda a: {"case_id": a.case_id, "approval_id": a.pk}),
 }
 
 

@@ -1,0 +1,41 @@
+"""What every router shares: error bodies, the refusals each operation documents, ETags and If-Match."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import HttpError
+
+from tongban.api.security import require_write_token
+
+
+class Error(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+REFUSALS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut, 429: Error}
+WRITE_REFUSALS: dict[int, Any] = {**REFUSALS, 412: Error}
+
+
+def etag(obj: Any) -> str:
+    return f'"{type(obj).__name__.lower()}-{obj.pk}-v{obj.version}"'
+
+
+def check_if_match(request: HttpRequest, obj: Any) -> int | None:
+    """412 when the client's copy (If-Match) is not the saved one; the version to pass on to the service."""
+    wanted = request.headers.get("If-Match")
+    if wanted is None or wanted.strip() == "*":
+        return None
+    if etag(obj) not in [tag.strip() for tag in wanted.split(",")]:
+        raise HttpError(412, _("The record was changed by someone else; fetch it again."))
+    return int(obj.version)
+
+
+def writing(request: HttpRequest) -> None:
+    require_write_token(request)
