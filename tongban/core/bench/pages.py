@@ -24,7 +24,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 
 from tongban.accounts.models import User
 
@@ -60,20 +60,23 @@ def pages(t: dict[str, Any]) -> list[Page]:
         Page("dashboard_worker", "dashboard of a social worker", "worker_dalate", "/"),
         Page("dashboard_lead", "dashboard of a team lead", "lead_dalate", "/"),
     ]
-    found += [p for p in _optional_pages() if p is not None]
+    found += [p for p in _optional_pages(t) if p is not None]
     return found
 
 
-def _optional_pages() -> Iterator[Page | None]:
+def _optional_pages(t: dict[str, Any]) -> Iterator[Page | None]:
     """Statistics (tongban/reports) and the JSON API (/api/v1/), measured once they exist on main."""
-    for name, what, username, url_name in (
-            ("statistics_city", "statistics for the city (bureau)", "bureau_ordos", "reports:statistics"),
-            ("api_children", "API: children list", "pm_ordos", "api:children"),
-            ("api_cases", "API: case list", "lead_dalate", "api:cases")):
-        try:
-            yield Page(name, what, username, reverse(url_name))
-        except NoReverseMatch:
-            yield None
+    try:
+        yield Page("statistics_city", "statistics for the city (bureau)", "bureau_ordos", reverse("reports:statistics"))
+    except NoReverseMatch:
+        yield None
+    # The API is mounted under the namespace api_v1 (django-ninja); it takes the page's session like a browser.
+    if "api_v1" in get_resolver().namespace_dict:
+        yield Page("api_children", "API: children list (city)", "pm_ordos", "/api/v1/children/")
+        yield Page("api_child", "API: one child's file", "lead_dalate", f"/api/v1/children/{t['child_pk']}")
+        yield Page("api_cases", "API: case list of a team lead", "lead_dalate", "/api/v1/cases/")
+        yield Page("api_case", f"API: one case, {t['case_sessions']} sessions", "lead_dalate",
+                   f"/api/v1/cases/{t['case_pk']}")
 
 
 def _percentile(values: list[float], share: float) -> float:
