@@ -25,7 +25,9 @@ def body_doc(schema: type[Schema]) -> dict[str, Any]:
 def read_body(request: HttpRequest, schema: type[S]) -> S:
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        # JSON may escape lone surrogates (\\udc00) that no database can store: refused here, not as a crash.
+        json.dumps(data, ensure_ascii=False).encode()
+    except (ValueError, UnicodeError):
         data = None
     if not isinstance(data, dict):
         raise ValidationError({"__all__": _("Send the fields as a JSON object.")})

@@ -4,10 +4,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Path, Schema
 from ninja.errors import HttpError
 
 from tongban.api.security import require_write_token
+
+# Record ids are positive and fit the databases' integer columns; anything else is refused as invalid (422) before
+# a database is asked (SQLite and PostgreSQL raise on integers beyond 64 bits).
+RECORD_ID = Path(..., ge=1, le=2**63 - 1)
 
 
 class Error(Schema):

@@ -1,22 +1,22 @@
 """Case work over the JSON API: the same selectors, door, services and audit trail as the case pages."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from tongban.accounts.access import may_read_counselling_notes, scope_for
 from tongban.api.bodies import body_doc, read_body
-from tongban.api.common import REFUSALS, WRITE_REFUSALS, check_if_match, etag, writing
+from tongban.api.common import RECORD_ID, REFUSALS, WRITE_REFUSALS, check_if_match, etag, writing
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.cases import services
+from tongban.cases.choices import Stage
 from tongban.cases.models import Approval, Case
 from tongban.cases.selectors import access_case, case_file, cases_visible_to
 
@@ -196,12 +196,12 @@ class CaseFilters(Schema):
 
 
 class MoveIn(Schema):
-    to: str
+    to: Stage
     comment: str = ""
 
 
 class DecisionIn(Schema):
-    decision: str
+    decision: Literal["approve", "return"]
     comment: str = ""
 
 
@@ -231,7 +231,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
 
 
 @router.get("/{int:case_id}", response={200: CaseDetail, **REFUSALS}, summary="One case with its work")
-def case_detail(request: HttpRequest, response: HttpResponse, case_id: int) -> Any:
+def case_detail(request: HttpRequest, response: HttpResponse, case_id: int = RECORD_ID) -> Any:
     case = case_file(request.user, case_id)
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=case, changes={"via": "api"})
     response["ETag"] = etag(case)
@@ -240,13 +240,13 @@ def case_detail(request: HttpRequest, response: HttpResponse, case_id: int) -> A
 
 @router.post("/{int:case_id}/move", response={200: CaseSummary, **WRITE_REFUSALS}, openapi_extra=body_doc(MoveIn),
              summary="Move the case to another stage (the page's stage buttons); If-Match guards against lost edits")
-def case_move(request: HttpRequest, response: HttpResponse, case_id: int) -> Any:
+def case_move(request: HttpRequest, response: HttpResponse, case_id: int = RECORD_ID) -> Any:
     case = access_case(request.user, case_id, for_write=True)
     writing(request)
     version = check_if_match(request, case)
     payload = read_body(request, MoveIn)
     try:
-        services.case_move(actor=request.user, case=case, to=payload.to, comment=payload.comment, version=version)
+        services.case_move(actor=request.user, case=case, to=str(payload.to), comment=payload.comment, version=version)
     except services.CaseConflict as exc:
         raise HttpError(412, str(exc.messages[0])) from None
     response["ETag"] = etag(case)
@@ -255,7 +255,7 @@ def case_move(request: HttpRequest, response: HttpResponse, case_id: int) -> Any
 
 @router.post("/{int:case_id}/plan/submit", response={200: CaseSummary, **WRITE_REFUSALS},
              summary="Send the plan to the team lead")
-def plan_submit(request: HttpRequest, response: HttpResponse, case_id: int) -> Any:
+def plan_submit(request: HttpRequest, response: HttpResponse, case_id: int = RECORD_ID) -> Any:
     case = access_case(request.user, case_id, for_write=True)
     writing(request)
     check_if_match(request, case)
@@ -267,12 +267,10 @@ def plan_submit(request: HttpRequest, response: HttpResponse, case_id: int) -> A
 @router.post("/{int:case_id}/approvals/{int:approval_id}/decide", response={200: ApprovalOut, **WRITE_REFUSALS},
              openapi_extra=body_doc(DecisionIn),
              summary="The team lead approves or returns a plan or closure (decision: approve or return)")
-def approval_decide(request: HttpRequest, case_id: int, approval_id: int) -> Any:
+def approval_decide(request: HttpRequest, case_id: int = RECORD_ID, approval_id: int = RECORD_ID) -> Any:
     case = access_case(request.user, case_id)
     approval = get_object_or_404(Approval, pk=approval_id, case=case)
     writing(request)
     payload = read_body(request, DecisionIn)
-    if payload.decision not in ("approve", "return"):
-        raise ValidationError({"decision": _("Choose approve or return.")})
     return services.approval_decide(actor=request.user, approval=approval, approve=payload.decision == "approve",
                                     comment=payload.comment)

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 
 from tongban.accounts.access import scope_for
 from tongban.api.bodies import body_doc, read_body
-from tongban.api.common import REFUSALS, etag
+from tongban.api.common import RECORD_ID, REFUSALS, etag
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
@@ -174,7 +174,7 @@ def child_list(request: HttpRequest, filters: Query[ChildFilters]) -> Any:
 
 
 @router.get("/{int:child_id}", response={200: ChildDetail, **REFUSALS}, summary="One child's file")
-def child_detail(request: HttpRequest, response: HttpResponse, child_id: int) -> Any:
+def child_detail(request: HttpRequest, response: HttpResponse, child_id: int = RECORD_ID) -> Any:
     child = child_file(request.user, child_id)
     # Opening a file through the API is recorded like opening it on its page.
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=child, changes={"via": "api"})
@@ -184,7 +184,7 @@ def child_detail(request: HttpRequest, response: HttpResponse, child_id: int) ->
 
 @router.post("/{int:child_id}/reveal", response={200: RevealOut, **REFUSALS}, openapi_extra=body_doc(RevealIn),
              summary="The full ID number, for roles that may reveal it, with a recorded reason")
-def child_reveal(request: HttpRequest, response: HttpResponse, child_id: int) -> Any:
+def child_reveal(request: HttpRequest, response: HttpResponse, child_id: int = RECORD_ID) -> Any:
     child = access_child(request.user, child_id)
     payload = read_body(request, RevealIn)
     number = services.child_reveal_id(actor=request.user, child=child, reason=payload.reason)

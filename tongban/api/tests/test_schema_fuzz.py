@@ -3,7 +3,9 @@ the schema. Bounded (a few examples per operation, no shrinking database) so tha
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -16,8 +18,20 @@ pytestmark = pytest.mark.django_db
 EXAMPLES_PER_OPERATION = 12
 
 
+@pytest.fixture
+def keep_test_connection():  # type: ignore[no-untyped-def]
+    """Schemathesis calls the WSGI application itself, whose end-of-request signal closes the database connection
+    (and with it the test's transaction); Django's test client switches that off the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("username", ["pm_ordos", "bureau_dalate"])
-def test_generated_calls_find_no_server_error_and_no_answer_outside_the_schema(settings, username: str) -> None:
+def test_generated_calls_find_no_server_error_and_no_answer_outside_the_schema(settings, keep_test_connection,
+                                                                            username: str) -> None:
     settings.API_RATE_PER_TOKEN = settings.API_RATE_PER_ADDRESS = ""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     headers = {"Authorization": f"Bearer {token_for(username)}"}
