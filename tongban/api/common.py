@@ -43,3 +43,18 @@ def check_if_match(request: HttpRequest, obj: Any) -> int | None:
 
 def writing(request: HttpRequest) -> None:
     require_write_token(request)
+
+
+def staff_only(request: HttpRequest) -> None:
+    """Like the pages' _staff_only: lists of community work are for those who work with children's files;
+    volunteers reach their own pairings only."""
+    from django.core.exceptions import PermissionDenied
+
+    from tongban.accounts.access import sees_child_files
+
+    if not sees_child_files(request.user):
+        raise PermissionDenied
+
+
+def page(rows: list[Any], next_cursor: str | None) -> dict[str, Any]:
+    return {"items": rows, "next_cursor": next_cursor}

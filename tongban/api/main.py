@@ -74,11 +74,29 @@ def me(request: HttpRequest) -> Any:
 
 
 def _routers() -> None:
+    from tongban.activities.api import router as activities
+    from tongban.audit.api import router as audit
     from tongban.cases.api import router as cases
     from tongban.children.api import router as children
+    from tongban.donations import api as donations
+    from tongban.organisations import api as organisations
+    from tongban.regions.api import router as regions
+    from tongban.reports.api import router as reports
+    from tongban.volunteers import api as volunteers
 
     api.add_router("/children", children, tags=["children"])
     api.add_router("/cases", cases, tags=["cases"])
+    api.add_router("/regions", regions, tags=["regions"])
+    api.add_router("/organisations", organisations.organisations, tags=["organisations"])
+    api.add_router("/projects", organisations.projects, tags=["projects"])
+    api.add_router("/sites", organisations.sites, tags=["sites"])
+    api.add_router("/activities", activities, tags=["activities"])
+    api.add_router("/volunteers", volunteers.volunteers, tags=["volunteers"])
+    api.add_router("/pairings", volunteers.pairings, tags=["pairings"])
+    api.add_router("/donors", donations.donors, tags=["donations"])
+    api.add_router("/donations", donations.donations, tags=["donations"])
+    api.add_router("/statistics", reports, tags=["statistics"])
+    api.add_router("/audit", audit, tags=["audit"])
 
 
 _routers()

@@ -46,9 +46,10 @@ from tongban.donations.selectors import donations_visible_to, donors_visible_to
 from tongban.exports.models import ExportJob
 from tongban.exports.selectors import exports_of
 from tongban.exports.storage import store
-from tongban.organisations.models import Site
-from tongban.organisations.selectors import sites_visible_to
+from tongban.organisations.models import Organisation, Project, Site
+from tongban.organisations.selectors import organisations_visible_to, projects_visible_to, sites_visible_to
 from tongban.regions.models import Region
+from tongban.regions.selectors import regions_visible_to
 from tongban.testing import CAST, cast
 from tongban.volunteers.models import Pairing, Volunteer
 from tongban.volunteers.selectors import pairings_visible_to, volunteers_visible_to
@@ -99,6 +100,15 @@ API_CHILD = Example(children_visible_to, Child.objects.all, lambda c: {"child_id
 API_CASE = Example(cases_visible_to, Case.objects.all, lambda c: {"case_id": c.pk})
 
 
+def _api(selector: Callable[[Any], QuerySet[Any]], model: type[Model], argument: str) -> Example:
+    return Example(selector, model.objects.all, lambda r: {argument: r.pk})  # type: ignore[attr-defined]
+
+
+API_ACTIVITY = _api(activities_visible_to, Activity, "activity_id")
+API_PAIRING = _api(pairings_visible_to, Pairing, "pairing_id")
+API_DONOR = _api(donors_visible_to, Donor, "donor_id")
+
+
 def _of_case(model: type[Model], name: str) -> Example:
     return Example(_under(model, cases_visible_to, "case"), model.objects.all,  # type: ignore[attr-defined]
                    lambda r: {"pk": r.case_id, name: r.pk})
@@ -139,6 +149,15 @@ EXAMPLES: dict[str, Example] = {
     "api_tokens:revoke": Example(lambda user: ApiToken.objects.filter(user=user), ApiToken.objects.all, _pk),
     "api_v1:child_detail": API_CHILD, "api_v1:child_reveal": API_CHILD,
     "api_v1:case_detail": API_CASE, "api_v1:case_move": API_CASE, "api_v1:plan_submit": API_CASE,
+    "api_v1:region_detail": _api(regions_visible_to, Region, "region_id"),
+    "api_v1:organisation_detail": _api(organisations_visible_to, Organisation, "organisation_id"),
+    "api_v1:project_detail": _api(projects_visible_to, Project, "project_id"),
+    "api_v1:site_detail": _api(sites_visible_to, Site, "site_id"),
+    "api_v1:activity_detail": API_ACTIVITY, "api_v1:activity_attendance": API_ACTIVITY,
+    "api_v1:volunteer_detail": _api(volunteers_visible_to, Volunteer, "volunteer_id"),
+    "api_v1:pairing_detail": API_PAIRING, "api_v1:visit_create": API_PAIRING,
+    "api_v1:donor_detail": API_DONOR, "api_v1:donation_create": API_DONOR,
+    "api_v1:donation_detail": _api(donations_visible_to, Donation, "donation_id"),
     "api_v1:approval_decide": Example(_under(Approval, cases_visible_to, "case"), Approval.objects.all,
                                       lambda a: {"case_id": a.case_id, "approval_id": a.pk}),
 }
