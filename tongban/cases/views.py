@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -48,6 +47,7 @@ from tongban.cases.selectors import (
 from tongban.children.models import Child
 from tongban.children.selectors import access_child
 from tongban.core.forms import add_service_errors
+from tongban.core.paging import CappedPaginator
 from tongban.core.pdf import pdf_response
 
 PAGE_SIZE = 50
@@ -82,10 +82,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     stage = stage if stage in Stage.values else ""
     mine = request.GET.get("mine") == "1"
     qs = list_cases(request.user, stage=stage, mine=mine)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = with_session_counts(page.object_list)
     mine_q = cases_visible_to(request.user)
     counts = stage_counts(mine_q.filter(worker=request.user) if mine else mine_q)
+    # The tabs' counts by stage already say how many cases the list holds.
+    total = counts.get(stage, 0) if stage else sum(counts.values())
+    page = CappedPaginator(qs, PAGE_SIZE, known_count=total).get_page(request.GET.get("page"))
+    page.object_list = with_session_counts(page.object_list)
     return render(request, "cases/list.html", {
         "page": page, "stage": stage, "mine": mine,
         "stages": [(value, label, counts.get(value, 0)) for value, label in Stage.choices],

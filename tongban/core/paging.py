@@ -14,12 +14,16 @@ LIST_CAP = 5000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list: Any, per_page: int, cap: int | None = None) -> None:
+    def __init__(self, object_list: Any, per_page: int, cap: int | None = None, known_count: int | None = None) -> None:
+        """`known_count`: the number of rows when the page has counted them already (say, by stage)."""
         super().__init__(object_list, per_page)
         self.cap = LIST_CAP if cap is None else cap
+        self.known_count = known_count
 
     @cached_property
     def _counted(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         # COUNT over a LIMIT: the database stops after cap + 1 matching rows.
         return self.object_list.order_by()[: self.cap + 1].count()
 

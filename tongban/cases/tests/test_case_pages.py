@@ -273,6 +273,26 @@ def test_the_case_list_shows_each_cases_own_number_of_sessions(client):
     assert listed == {none.pk: 0, three.pk: three.sessions.count()} and listed[three.pk] >= 3
 
 
+def test_the_case_list_pages_newest_first_and_says_when_more_cases_match_than_it_lists(client, monkeypatch):
+    monkeypatch.setattr("tongban.core.paging.LIST_CAP", 2)
+    monkeypatch.setattr("tongban.cases.views.PAGE_SIZE", 1)
+    signed_in(client, "lead_dalate")
+    Case.objects.all().delete()
+    cases = [make_case() for _ in range(3)]
+    Case.objects.filter(pk=cases[0].pk).update(opened_on="2026-01-05")
+    Case.objects.filter(pk=cases[1].pk).update(opened_on="2026-03-05")
+    Case.objects.filter(pk=cases[2].pk).update(opened_on="2026-02-05")
+
+    first, second = client.get("/cases/"), client.get("/cases/?page=2")
+    assert [c.pk for c in first.context["page"]] == [cases[1].pk]
+    assert [c.pk for c in second.context["page"]] == [cases[2].pk]
+    with translation.override(settings.LANGUAGE_CODE):
+        says = gettext("More than %(cap)s cases match; the list shows the first %(cap)s. Choose a stage or only "
+                       "your cases to see the others.") % {"cap": 2}
+    assert escape(says) in first.content.decode() and first.context["page"].paginator.num_pages == 2
+    assert sum(n for _value, _label, n in first.context["stages"]) == 3
+
+
 @pytest.mark.parametrize(("username", "status"), [
     ("worker_dalate", 200), ("lead_dalate", 200), ("worker_etuoke", 404), ("volunteer_dalate", 404),
     ("bureau_ordos", 403)])
