@@ -109,6 +109,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "tongban.core.forms.FormRenderer"
+
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
