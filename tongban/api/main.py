@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, Throttled
+from ninja.errors import ValidationError as RequestInvalid
 
 from tongban.accounts.access import may_read_counselling_notes, scope_for
 from tongban.api.security import PerAddressThrottle, PerTokenThrottle, SessionCsrfAuth, TokenAuth
@@ -32,6 +33,18 @@ def error_map(exc: ValidationError) -> dict[str, list[str]]:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": _("Please correct the errors below."), "errors": error_map(exc)},
+                               status=422)
+
+
+@api.exception_handler(RequestInvalid)
+def _request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+    """Query and path parameters ninja refuses before the endpoint runs: the same field → messages map."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        # loc is ("query" | "path" | "body", field, …): the field is what the caller sent.
+        field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "__all__"
+        errors.setdefault(field, []).append(_("This value is not valid: %(problem)s") % {"problem": error["msg"]})
+    return api.create_response(request, {"detail": _("Please correct the errors below."), "errors": errors},
                                status=422)
 
 

@@ -6,9 +6,10 @@ never the file); everything else answers them as the pages do. Staff see what th
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from tongban.accounts.access import (
@@ -197,6 +198,9 @@ def pairing_list(request: HttpRequest, filters: Query[PairingFilters]) -> Any:
     if filters.volunteer is not None:
         qs = qs.filter(volunteer_id=filters.volunteer)
     if filters.child is not None:
+        if volunteer_view:
+            # A volunteer knows the child by pseudonym only: the file's number is not theirs to probe for.
+            raise ValidationError({"child": _("Volunteers find their pairings without the child's file.")})
         qs = qs.filter(child_id=filters.child)
     if filters.ongoing is not None:
         ongoing = Pairing.objects.ongoing().values("pk")

@@ -44,3 +44,9 @@ def test_region_list_has_a_fixed_number_of_queries(client: Client, django_assert
         client.get("/api/v1/regions/?limit=2")
     with django_assert_num_queries(8):
         client.get("/api/v1/regions/?limit=300")
+
+
+def test_a_parameter_of_the_wrong_type_is_a_field_error(client: Client) -> None:
+    response = api_get(client, "lead_dalate", "/api/v1/regions/?level=abc", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    assert response.json()["errors"]["level"][0].startswith("This value is not valid")

@@ -135,3 +135,9 @@ def test_volunteer_list_has_a_fixed_number_of_queries(client: Client, django_ass
         client.get("/api/v1/volunteers/?limit=1")
     with django_assert_num_queries(8):
         client.get("/api/v1/volunteers/?limit=300")
+
+
+def test_volunteer_cannot_probe_for_the_childs_file_number(client: Client) -> None:
+    pairing = _own_pairing()
+    response = api_get(client, "volunteer_dalate", f"/api/v1/pairings/?child={pairing.child_id}")
+    assert response.status_code == 422 and "child" in response.json()["errors"]
