@@ -192,6 +192,26 @@ def cases_q(user: Any) -> Q:
     return Q(pk__in=[])
 
 
+def cases_by_area_q(user: Any, *, area: str, project: str) -> Q | None:
+    """cases_q(user) said of a summary kept by area (the child's region at county level or above, see
+    reports.models.SessionDay) and project, or None when the user's cases are chosen by more than that: a social
+    worker's own cases, an area below a county, a role that keeps no cases. Callers then count the records."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.role == Role.PROJECT_ADMIN:
+        return scope.project_q(project)
+    if scope.role == Role.BUREAU:
+        region = user.region
+    elif scope.role == Role.TEAM_LEAD:
+        region = user.team.region
+    else:
+        return None
+    if region.level > Region.Level.COUNTY or (region.path,) != scope.region_paths:
+        return None
+    return scope.region_q(area) & scope.project_q(project)
+
+
 def may_read_counselling_notes(user: Any) -> bool:
     scope = scope_for(user)
     return scope.everything or (not scope.is_empty and scope.role in NOTE_READERS)

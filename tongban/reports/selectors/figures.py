@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts.access import scope_for, sees_child_files
+from tongban.accounts.access import cases_by_area_q, scope_for, sees_child_files
 from tongban.activities.models import Activity, ActivityType, ActivityVolunteer, Attendance, BrandLine
 from tongban.activities.selectors import activities_visible_to
 from tongban.cases.choices import ExitReason, ReferralKind, ReferralStatus, SessionType, Stage
@@ -35,6 +35,7 @@ from tongban.donations.models import Donation, Donor
 from tongban.donations.selectors import donations_visible_to
 from tongban.organisations.models import Project
 from tongban.regions.models import Region
+from tongban.reports.models import SessionDay
 from tongban.volunteers.models import Pairing, PairingVisit, Volunteer
 from tongban.volunteers.selectors import pairings_visible_to, volunteers_visible_to
 
@@ -338,6 +339,29 @@ def children_tables(user: Any, p: Period, regions: list[Region],
 
 # Case work --------------------------------------------------------------------------------------------------
 
+def session_grid(user: Any, p: Period, cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    """The period's sessions counted by project, team, type and month.
+
+    From the summary by day (SessionDay: a few hundred rows a day for a city instead of thousands of sessions)
+    whenever the viewer's cases and the chosen region are a matter of areas and projects; otherwise (a social
+    worker's own cases, a township or a village) from the sessions themselves, which are then few."""
+    by_area = cases_by_area_q(user, area="area", project="project")
+    if by_area is None or (p.region is not None and p.region.level > Region.Level.COUNTY):
+        sessions = ServiceSession.objects.filter(case__in=cases.values("pk"), held_on__gte=p.first,
+                                                 held_on__lte=p.last)
+        return list(sessions.order_by().annotate(month=month_bucket("held_on", p))
+                    .values("case__project_id", "case__team_id", "kind", "month")
+                    .annotate(n=Count("pk"), minutes=Sum("minutes")))
+    days = SessionDay.objects.filter(by_area, _within(p.region, "area"), day__gte=p.first, day__lte=p.last)
+    if p.project:
+        days = days.filter(project=p.project.pk)
+    grouped = (days.order_by().annotate(month=month_bucket("day", p)).values("project", "team", "kind", "month")
+               .annotate(n=Sum("sessions"), minutes=Sum("minutes")).filter(n__gt=0))
+    # Named as the sessions' own grouping, so that the KPIs and charts read either alike.
+    return [{"case__project_id": r["project"], "case__team_id": r["team"], "kind": r["kind"], "month": r["month"],
+             "n": r["n"], "minutes": int(r["minutes"])} for r in grouped]
+
+
 def case_tables(user: Any, p: Period) -> tuple[list[Table], list[dict[str, Any]]]:
     cases = scoped_cases(user, p)
     active = cases_active_in(cases, p)
@@ -353,11 +377,8 @@ def case_tables(user: Any, p: Period) -> tuple[list[Table], list[dict[str, Any]]
     outcome_table = Table("cases_by_outcome", str(_("Cases closed in the period, by outcome")), str(_("outcome")),
                           [str(_("cases"))], rows, _sum_columns(rows, 1))
 
-    # One scan of the period's sessions for the table by type, the monthly trend and each team's KPI.
-    sessions = ServiceSession.objects.filter(case__in=cases.values("pk"), held_on__gte=p.first, held_on__lte=p.last)
-    grid = list(sessions.order_by().annotate(month=month_bucket("held_on", p))
-                .values("case__project_id", "case__team_id", "kind", "month")
-                .annotate(n=Count("pk"), minutes=Sum("minutes")))
+    # One grouped query for the table by type, the monthly trend and each team's KPI.
+    grid = session_grid(user, p, cases)
     by_kind: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in grid:
         by_kind[r["kind"]]["n"] += r["n"]

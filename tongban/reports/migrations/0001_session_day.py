@@ -1,0 +1,44 @@
+from django.db import migrations, models
+
+
+def install(apps, schema_editor):  # type: ignore[no-untyped-def]
+    from tongban.reports import session_days
+
+    session_days.install(schema_editor.connection)
+
+
+def uninstall(apps, schema_editor):  # type: ignore[no-untyped-def]
+    from tongban.reports import session_days
+
+    session_days.uninstall(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = [
+        ("cases", "0001_initial"),
+        ("children", "0009_child_anonymised_on"),
+        ("regions", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="SessionDay",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("area", models.BigIntegerField()),
+                ("project", models.BigIntegerField()),
+                ("team", models.BigIntegerField()),
+                ("kind", models.CharField(max_length=15)),
+                ("sessions", models.IntegerField(default=0)),
+                ("minutes", models.BigIntegerField(default=0)),
+            ],
+            options={
+                "constraints": [models.UniqueConstraint(fields=("day", "area", "project", "team", "kind"),
+                                                        name="session_day_key")],
+            },
+        ),
+        migrations.RunPython(install, uninstall),
+    ]
