@@ -57,8 +57,10 @@ def _sessions_of_child(child: str, region: str) -> str:
 
 
 def _insert(select: str) -> str:
-    # SQLite reads "SELECT … ON CONFLICT" as a join's ON unless the SELECT is wrapped.
-    return _ADD.format(select=f"SELECT day, area, project, team, kind, n, m FROM ({select}) WHERE true")
+    # The WHERE also keeps SQLite from reading "SELECT … ON CONFLICT" as a join's ON. A session whose child is not
+    # there yet (a restore loads cases_servicesession before children_child, then rebuilds) counts nowhere.
+    return _ADD.format(select=f"SELECT day, area, project, team, kind, n, m FROM ({select}) AS t "
+                              "WHERE t.area IS NOT NULL")
 
 
 _CASE_MOVED = ("OLD.project_id IS NOT NEW.project_id OR OLD.team_id IS NOT NEW.team_id"
@@ -102,17 +104,17 @@ def _pg_function(name: str, body: str) -> str:
 
 
 POSTGRESQL = [
-    _pg_function("reports_sessions_added", _insert(_statement_rows("new_rows")).replace(" WHERE true", " AS t")),
+    _pg_function("reports_sessions_added", _insert(_statement_rows("new_rows"))),
     _pg_function("reports_sessions_removed", _SUBTRACT.format(select=_statement_rows("old_rows"))),
     _pg_function("reports_sessions_changed", _SUBTRACT.format(select=_statement_rows("old_rows")) + ";\n"
-                 + _insert(_statement_rows("new_rows")).replace(" WHERE true", " AS t")),
+                 + _insert(_statement_rows("new_rows"))),
     _pg_function("reports_case_moved",
                  _SUBTRACT.format(select=_sessions_of_case("OLD.id", "OLD.project_id", "OLD.team_id", "OLD.child_id"))
                  + ";\n" + _insert(_sessions_of_case("NEW.id", "NEW.project_id", "NEW.team_id", "NEW.child_id"))
-                 .replace(" WHERE true", " AS t")),
+                 ),
     _pg_function("reports_child_moved",
                  _SUBTRACT.format(select=_sessions_of_child("OLD.id", "OLD.region_id")) + ";\n"
-                 + _insert(_sessions_of_child("NEW.id", "NEW.region_id")).replace(" WHERE true", " AS t")),
+                 + _insert(_sessions_of_child("NEW.id", "NEW.region_id"))),
     """CREATE TRIGGER reports_sessions_added AFTER INSERT ON cases_servicesession
         REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reports_sessions_added()""",
     """CREATE TRIGGER reports_sessions_removed AFTER DELETE ON cases_servicesession
@@ -138,18 +140,23 @@ POSTGRESQL_DROP = [
 ]
 
 # Every session counted afresh: the migration fills the summary with it (and tests compare against it).
-REBUILD = _ADD.format(select=f"""SELECT day, area, project, team, kind, n, m FROM (
-    SELECT s.held_on AS day, {_AREA_OF_CHILD.format(child="c.child_id")} AS area, c.project_id AS project,
-        c.team_id AS team, s.kind AS kind, COUNT(*) AS n, SUM(s.minutes) AS m
-    FROM cases_servicesession s JOIN cases_case c ON c.id = s.case_id GROUP BY 1, 2, 3, 4, 5) t WHERE true""")
+REBUILD = _insert(f"""SELECT s.held_on AS day, {_AREA_OF_CHILD.format(child="c.child_id")} AS area,
+        c.project_id AS project, c.team_id AS team, s.kind AS kind, COUNT(*) AS n, SUM(s.minutes) AS m
+    FROM cases_servicesession s JOIN cases_case c ON c.id = s.case_id GROUP BY 1, 2, 3, 4, 5""")
+
+
+def rebuild(connection: BaseDatabaseWrapper) -> None:
+    """Count every session afresh (after a restore, which loads the sessions before their children)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reports_sessionday")
+        cursor.execute(REBUILD)
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
     """Fill the summary from the sessions on record and create the triggers that keep it."""
     statements = POSTGRESQL if connection.vendor == "postgresql" else SQLITE
+    rebuild(connection)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_sessionday")
-        cursor.execute(REBUILD)
         for sql in statements:
             cursor.execute(sql)
 
