@@ -1,9 +1,11 @@
-"""N parallel clients for a bounded time against gunicorn on loopback, mixed reads and writes.
+"""N parallel clients for a bounded time against gunicorn on loopback, mixed reads and writes, pages and API.
 
-Each client signs in as a team lead or a social worker of 达拉特旗 and, until the time is up, asks for the
-pages they use all day (children list, a search, a child's file, a case, the dashboard) and, one request in
-ten, records a service session on a case (a POST through the real form, with its CSRF token). Every answer
-other than 200 (or the 302 that follows a saved form) counts as an error.
+Each client is a browser of its own (its own signed-in session) of one of the people who work on 达拉特旗's
+children: the team lead, the banner's social workers, the project admin and the banner's bureau official. Until the
+time is up it asks for the pages and API calls its user may open (children list, a search, a child's file, a case,
+the case list, the dashboard, the API's lists and records) and, one request in ten when its user may record a
+service session on the benchmark's case, records one (a POST through the real form, with its CSRF token). Every
+answer other than 200 (or the 302 that follows a saved form) counts as an error.
 """
 
 import http.client
@@ -17,7 +19,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.test import Client
 
+from tongban.accounts.models import User
 from tongban.cases.models import ServiceSession
 from tongban.core.bench.pages import Server, _headers, _percentile, session_cookies
 
@@ -25,15 +29,40 @@ LOAD_NOTE = "电话回访（负载测试）"
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+LOAD_USERS = ("lead_dalate", "worker_dalate", "worker_dalate_1", "worker_dalate_2", "worker_dalate_3",
+              "worker_dalate_4", "pm_ordos", "bureau_dalate")
+
+
 def _reads(t: dict[str, Any]) -> list[str]:
     return ["/children/", f"/children/?q={t['name']}", "/children/?q=zq", f"/children/{t['child_pk']}/",
-            f"/cases/{t['case_pk']}/", "/cases/", "/", "/children/?risk=high&age_min=6&age_max=12"]
+            f"/cases/{t['case_pk']}/", "/cases/", "/", "/children/?risk=high&age_min=6&age_max=12",
+            "/api/v1/children/", f"/api/v1/children/{t['child_pk']}", "/api/v1/cases/",
+            f"/api/v1/cases/{t['case_pk']}"]
+
+
+def _allowed(username: str, t: dict[str, Any]) -> tuple[list[str], bool]:
+    """What this user may open of the reads (200 through the test client), and whether they may record a session
+    on the benchmark's case; users who are not in the dataset get nothing."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return [], False
+    client.force_login(user)
+    reads = [path for path in _reads(t) if client.get(path).status_code == 200]
+    return reads, client.get(_form(t)).status_code == 200
+
+
+def _form(t: dict[str, Any]) -> str:
+    return f"/cases/{t['case_pk']}/sessions/new/"
 
 
 class _Client(threading.Thread):
-    def __init__(self, server: Server, cookies: dict[str, str], t: dict[str, Any], until: float, seed: int) -> None:
+    def __init__(self, server: Server, username: str, access: tuple[list[str], bool], t: dict[str, Any],
+                 until: float, seed: int) -> None:
         super().__init__(daemon=True)
-        self.server, self.cookies, self.t, self.until = server, dict(cookies), t, until
+        self.server, self.username, self.t, self.until = server, username, t, until
+        self.cookies = session_cookies(username)  # a sign-in of its own, like a browser
+        self.reads, self.may_write = access
         self.rng = random.Random(seed)
         self.latencies: list[float] = []
         self.errors: list[str] = []
@@ -64,15 +93,16 @@ class _Client(threading.Thread):
         return found.group(1).decode()
 
     def run(self) -> None:
-        form = f"/cases/{self.t['case_pk']}/sessions/new/"
-        try:
-            token = self._csrf(form)
-        except (OSError, RuntimeError) as exc:
-            self.errors.append(str(exc))
-            return
-        reads = _reads(self.t)
+        form, token = _form(self.t), ""
+        if self.may_write:
+            try:
+                token = self._csrf(form)
+            except (OSError, RuntimeError) as exc:
+                self.errors.append(str(exc))
+                return
+        reads = self.reads
         while time.monotonic() < self.until:
-            write = self.rng.random() < 0.1
+            write = self.may_write and self.rng.random() < 0.1
             started = time.perf_counter()
             try:
                 if write:
@@ -94,10 +124,14 @@ class _Client(threading.Thread):
 
 
 def run_load(server: Server, t: dict[str, Any], clients: int, seconds: float) -> dict[str, Any]:
-    cookies = session_cookies("lead_dalate")
+    access = {username: _allowed(username, t) for username in LOAD_USERS}
+    users = [username for username in LOAD_USERS if access[username][0]]
+    names = [users[i % len(users)] for i in range(clients)]
+    threads = [_Client(server, name, access[name], t, 0, seed=i) for i, name in enumerate(names)]
     until = time.monotonic() + seconds
     started = time.monotonic()
-    threads = [_Client(server, cookies, t, until, seed=i) for i in range(clients)]
+    for thread in threads:
+        thread.until = until
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -108,7 +142,7 @@ def run_load(server: Server, t: dict[str, Any], clients: int, seconds: float) ->
     latencies = [ms for th in threads for ms in th.latencies]
     errors = [e for th in threads for e in th.errors]
     return {
-        "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
+        "clients": clients, "users": sorted(set(names)), "seconds": round(elapsed, 1), "requests": len(latencies),
         "writes": sum(th.writes for th in threads), "errors": len(errors), "error_kinds": sorted(set(errors))[:5],
         "throughput_rps": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,

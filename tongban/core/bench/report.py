@@ -106,7 +106,11 @@ def markdown(results: dict[str, Any]) -> str:
                 f"{_yes(i['meets_3x'])}.",
             ]
         if s.get("load"):
-            lines += ["", "| parallel clients | seconds | requests | writes | errors | requests/s | p50 ms | p95 ms |",
+            users = sorted({u for run in s["load"] for u in run.get("users", [])})
+            lines += ["", "Parallel clients against gunicorn, each a signed-in session of its own"
+                      + (f" ({', '.join(users)}, in turn)" if users else "")
+                      + ": pages and API calls, and one request in ten a service session recorded by those who may.",
+                      "", "| parallel clients | seconds | requests | writes | errors | requests/s | p50 ms | p95 ms |",
                       "|--:|--:|--:|--:|--:|--:|--:|--:|"]
             for run in s["load"]:
                 lines.append(f"| {run['clients']} | {run['seconds']} | {run['requests']} | {run['writes']} | "

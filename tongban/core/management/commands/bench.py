@@ -77,10 +77,13 @@ class Command(BaseCommand):
                               f"check {result['check_rows_per_s']:,} rows/s, import {result['import_rows_per_s']:,} "
                               f"rows/s ({result['import_vs_calamine']}× calamine)")
         old = report.load_section(out_dir, connection.vendor)
+        if old and section["seeded_seconds"] is None and old.get("seeded_seconds"):
+            # A full run on the dataset an earlier run seeded keeps how long the seeding took.
+            section["seeded_seconds"] = old["seeded_seconds"]
         if old and (only or load_only):
             # A partial run updates its part of the last full run's results.
             old["pages"].update(section["pages"])
-            old.update({k: v for k, v in section.items() if k in ("load", "dataset", "targets")})
+            old.update({k: v for k, v in section.items() if k in ("load", "dataset", "targets", "seeded_seconds")})
             old["partial_runs"] = [*old.get("partial_runs", []), f"{section['date']}: {section['command']}"]
             section = old
         report.save(out_dir, section)
