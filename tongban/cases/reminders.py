@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, Greatest
 
 from tongban.accounts.access import scope_for
@@ -34,6 +35,7 @@ FOLLOW_UP_NOTICE_DAYS = 7
 @dataclass
 class Warnings:
     no_contact: list[Case] = field(default_factory=list)
+    no_contact_count: int = 0
     risk_raised: list[Child] = field(default_factory=list)
     risk_raised_count: int = 0
     welfare_gaps: list[tuple[Child, list[str]]] = field(default_factory=list)
@@ -41,7 +43,7 @@ class Warnings:
 
     @property
     def count(self) -> int:
-        return len(self.no_contact) + self.risk_raised_count + self.welfare_gaps_count
+        return self.no_contact_count + self.risk_raised_count + self.welfare_gaps_count
 
 
 @dataclass
@@ -127,56 +129,89 @@ def assessments_due(cases: QuerySet[Case], today: date) -> list[Case]:
 
 
 def no_contact(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
-    """Open cases whose child had no session or visit for longer than their risk level allows."""
+    """Open cases whose child had no session or visit for longer than their risk level allows.
+
+    Each row carries `last_contact` and `overdue_count`, the number of such cases (the same on every row).
+    """
     last_session = Subquery(ServiceSession.objects.filter(case=OuterRef("pk")).order_by("-held_on")
                             .values("held_on")[:1])
     last_visit = Subquery(HomeVerification.objects.filter(child=OuterRef("child_id")).order_by("-visited_on")
                           .values("visited_on")[:1])
-    qs = cases.open().annotate(last_contact=Greatest(Coalesce(last_session, F("opened_on")),
-                                                     Coalesce(last_visit, F("opened_on"))))
-    overdue = Q(pk__in=[])
-    for risk, days in settings.CASE_CONTACT_DAYS.items():
-        overdue |= Q(child__risk=risk, last_contact__lt=today - timedelta(days=days))
-    return qs.filter(overdue).select_related("child").order_by("last_contact", "pk")
+    # One comparison with the day the child's risk level allows since the last contact: each case's last
+    # session and visit are looked up once, not once per risk level.
+    allowed_since = models.Case(*(When(child__risk=risk, then=Value(today - timedelta(days=days)))
+                                  for risk, days in settings.CASE_CONTACT_DAYS.items()),
+                                output_field=models.DateField())
+    latest_allowed = today - timedelta(days=min(settings.CASE_CONTACT_DAYS.values()))
+    return (cases.open()
+            # A case opened since can not be overdue yet: its intake counts as a contact.
+            .filter(opened_on__lt=latest_allowed)
+            .annotate(last_contact=Greatest(Coalesce(last_session, F("opened_on")),
+                                            Coalesce(last_visit, F("opened_on"))),
+                      allowed_since=allowed_since)
+            .filter(last_contact__lt=F("allowed_since"))
+            .annotate(overdue_count=Window(Count("pk")))
+            .select_related("child").order_by("last_contact", "pk"))
+
+
+def lost_guardians() -> QuerySet[FamilyMember]:
+    """Guardians who died or are missing (few: a partial index holds them)."""
+    return FamilyMember.objects.filter(is_guardian=True, life_status__in=[LifeStatus.DEAD, LifeStatus.MISSING])
 
 
 def risk_raised(children: QuerySet[Child]) -> QuerySet[Child]:
     """Children in service whose file shows what raises risk — a guardian dead or missing, school dropped out —
-    while their recorded risk is still low or medium: the worker should reassess."""
-    guardian_lost = Exists(FamilyMember.objects.filter(
-        child=OuterRef("pk"), is_guardian=True, life_status__in=[LifeStatus.DEAD, LifeStatus.MISSING]))
+    while their recorded risk is still low or medium: the worker should reassess.
+
+    Each row carries `raised_count`, the number of such children (the same on every row).
+    """
+    # The children with a lost guardian are few and found from a partial index, once; each child of the area
+    # is then tested against that set instead of looking up its family one by one.
+    lost = Q(pk__in=lost_guardians().values("child_id"))
     return (children.filter(status=Status.IN_SERVICE, risk__in=[Risk.LOW, Risk.MEDIUM])
-            .annotate(guardian_lost=guardian_lost)
-            .filter(Q(guardian_lost=True) | Q(grade__contains=DROPPED_OUT) | Q(school__contains=DROPPED_OUT)))
+            .filter(lost | Q(grade__contains=DROPPED_OUT) | Q(school__contains=DROPPED_OUT))
+            .annotate(guardian_lost=Exists(lost_guardians().filter(child=OuterRef("pk"))),
+                      raised_count=Window(Count("pk"))))
 
 
-def welfare_gaps(children: QuerySet[Child]) -> QuerySet[Child]:
+def welfare_gaps(children: QuerySet[Child], categories: dict[str, int]) -> QuerySet[Child]:
     """Children who meet a category but receive none of the welfare it entitles them to: a list for referral.
 
-    Each row carries gap_<category code> flags saying which entitlement is missing.
+    `categories` maps the entitling categories' codes to their ids. Each row carries gap_<category code> flags
+    saying which entitlement is missing, and `gaps_count`, the number of such children (the same on every row).
     """
     gap = Q(pk__in=[])
     flags = {}
     for code, benefits in ENTITLEMENTS.items():
-        lacks = Exists(ChildCategory.objects.filter(child=OuterRef("pk"), category__code=code))
-        flags[f"gap_{code}"] = lacks
-        missing = Q(**{f"gap_{code}": True})
+        if code not in categories:
+            continue
+        members = ChildCategory.objects.filter(category_id=categories[code])
+        # The category's members are read once from its index; each child is then tested against that set
+        # instead of looking up its categories one by one. The flags are computed for the rows shown only.
+        missing = Q(pk__in=members.values("child_id"))
         for benefit in benefits:
             missing &= ~Q(welfare__icontains=benefit)
         gap |= missing
-    return children.annotate(**flags).filter(gap)
+        flags[f"gap_{code}"] = Exists(members.filter(child=OuterRef("pk")))
+    return children.filter(gap).annotate(**flags, gaps_count=Window(Count("pk")))
 
 
 def early_warnings(user: Any, today: date) -> Warnings:
     children = responsible_children(user)
-    raised = risk_raised(children)
-    gaps = welfare_gaps(children)
-    names = dict(DifficultyCategory.objects.filter(code__in=list(ENTITLEMENTS)).values_list("code", "name"))
+    categories = {code: (pk, name) for code, pk, name in DifficultyCategory.objects.filter(
+        code__in=list(ENTITLEMENTS)).values_list("code", "pk", "name")}
+    names = {code: name for code, (_pk, name) in categories.items()}
+    quiet = list(no_contact(responsible_cases(user), today)[:LIST_LENGTH])
+    # Sorted by their count first (the same on every row): the database then gathers every match of the area
+    # and sorts them, instead of walking the whole city's files in id order until it meets twenty of the area's.
+    raised = list(risk_raised(children).order_by("raised_count", "pk")[:LIST_LENGTH])
+    gaps = list(welfare_gaps(children, {code: pk for code, (pk, _name) in categories.items()})
+                .order_by("gaps_count", "pk")[:LIST_LENGTH])
     return Warnings(
-        no_contact=list(no_contact(responsible_cases(user), today)[:50]),
-        risk_raised=list(raised.order_by("pk")[:LIST_LENGTH]), risk_raised_count=raised.count(),
-        welfare_gaps=[(c, missing_welfare(c, names)) for c in gaps.order_by("pk")[:LIST_LENGTH]],
-        welfare_gaps_count=gaps.count(),
+        no_contact=quiet, no_contact_count=quiet[0].overdue_count if quiet else 0,  # type: ignore[attr-defined]
+        risk_raised=raised, risk_raised_count=raised[0].raised_count if raised else 0,  # type: ignore[attr-defined]
+        welfare_gaps=[(c, missing_welfare(c, names)) for c in gaps],
+        welfare_gaps_count=gaps[0].gaps_count if gaps else 0,  # type: ignore[attr-defined]
     )
 
 

@@ -217,6 +217,12 @@ class FamilyMember(models.Model):
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
         ordering = ["child", "pk"]
+        indexes = [
+            # The dashboards' early warning "a guardian died or is missing": the few such children of a whole city
+            # are read from this small index at once instead of looking up each child's family.
+            models.Index(fields=["child"], name="family_guardian_lost_idx",
+                         condition=Q(is_guardian=True, life_status__in=[LifeStatus.DEAD, LifeStatus.MISSING])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} {self.name}".strip()
@@ -242,7 +248,7 @@ class ChildCategory(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="categories")
     category = models.ForeignKey(DifficultyCategory, verbose_name=_("category"), on_delete=models.PROTECT,
-                                 related_name="+")
+                                 related_name="+", db_index=False)  # category_children_idx below
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -251,6 +257,9 @@ class ChildCategory(models.Model):
         verbose_name = _("child's category")
         verbose_name_plural = _("child's categories")
         constraints = [models.UniqueConstraint(fields=["child", "category"], name="category_once_per_child")]
+        # A category's children from the index alone (the dashboards' welfare gaps test each child of the area
+        # against the members of the entitling categories).
+        indexes = [models.Index(fields=["category", "child"], name="category_children_idx")]
 
     def __str__(self) -> str:
         return str(self.category)
@@ -347,7 +356,8 @@ class DuplicateDecision(models.Model):
 class HomeVerification(models.Model):
     """A home-verification visit (上门核查) by a child director or worker: the file confirmed or corrected there."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="verifications")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="verifications",
+                              db_index=False)  # verification_child_date_idx below
     visited_on = models.DateField(_("visit date"))
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     child_seen = models.BooleanField(_("child seen in person"), default=True)
@@ -361,6 +371,8 @@ class HomeVerification(models.Model):
         verbose_name = _("home verification")
         verbose_name_plural = _("home verifications")
         ordering = ["-visited_on", "-pk"]
+        # A child's latest visit read from the end of the index (the dashboards' last contact per case).
+        indexes = [models.Index(fields=["child", "visited_on"], name="verification_child_date_idx")]
 
     def __str__(self) -> str:
         return f"{self.child} {self.visited_on}"

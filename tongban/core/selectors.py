@@ -42,9 +42,11 @@ def dashboard_figures(user: Any) -> list[Figure]:
     if scope.is_empty:
         return []
     regions = regions_visible_to(user)
+    # Counted over columns of the area's list index (never null), not the primary key: PostgreSQL then counts
+    # a banner's files from that index alone instead of reading every file of the city.
     children = children_visible_to(user).aggregate(
-        total=Count("pk"), in_service=Count("pk", filter=Q(status=Status.IN_SERVICE)),
-        high_risk=Count("pk", filter=Q(risk__in=[Risk.HIGH, Risk.CRITICAL])))
+        total=Count("*"), in_service=Count("status", filter=Q(status=Status.IN_SERVICE)),
+        high_risk=Count("risk", filter=Q(risk__in=[Risk.HIGH, Risk.CRITICAL])))
     return [
         Figure("children", _("Children's files"), children["total"], reverse("children:list")),
         Figure("children_in_service", _("Children in service"), children["in_service"],

@@ -4,12 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from tongban.cases import services
+from tongban.cases import reminders, services
 from tongban.cases.choices import Stage
 from tongban.cases.models import Case
 from tongban.cases.reminders import case_work
 from tongban.cases.tests.factories import bring_to, days_ago, make_case, reload, session, write_plan
-from tongban.children.models import Child
+from tongban.children.models import Child, HomeVerification
 from tongban.children.tests.factories import make_child, make_member
 from tongban.testing import cast, signed_in
 
@@ -120,6 +120,58 @@ def test_a_low_risk_child_waits_90_days_before_a_warning(settings):
     assert case_work(cast("worker_dalate")).warnings.no_contact == []
     settings.CASE_CONTACT_DAYS = {**settings.CASE_CONTACT_DAYS, "low": 30}
     assert [c.pk for c in case_work(cast("worker_dalate")).warnings.no_contact] == [case.pk]
+
+
+def test_the_warnings_show_the_first_cases_and_count_them_all(client, monkeypatch):
+    monkeypatch.setattr(reminders, "LIST_LENGTH", 2)
+    quiet = [make_case(opened_on=days_ago(200 + n)) for n in range(3)]
+    Child.objects.filter(cases__in=quiet).update(risk="low")
+
+    warnings = case_work(cast("worker_dalate")).warnings
+
+    # The longest without contact first.
+    assert [c.pk for c in warnings.no_contact] == [quiet[2].pk, quiet[1].pk]
+    assert warnings.no_contact_count == 3
+    signed_in(client, "worker_dalate")
+    assert 'data-count="no-contact">3<' in client.get("/").content.decode()
+
+
+def test_a_visit_at_home_counts_as_a_contact():
+    case = make_case(opened_on=days_ago(120))
+    Child.objects.filter(pk=case.child_id).update(risk="low")
+    assert [c.pk for c in case_work(cast("worker_dalate")).warnings.no_contact] == [case.pk]
+
+    HomeVerification.objects.create(child=case.child, visited_on=days_ago(10), visitor=cast("worker_dalate"))
+
+    assert case_work(cast("worker_dalate")).warnings.no_contact == []
+
+
+def test_children_whose_risk_rose_are_counted_beyond_the_list(monkeypatch):
+    monkeypatch.setattr(reminders, "LIST_LENGTH", 1)
+    for _ in range(2):
+        case = make_case(grade="初二辍学")
+        Child.objects.filter(pk=case.child_id).update(risk="low")
+
+    warnings = case_work(cast("worker_dalate")).warnings
+
+    assert len(warnings.risk_raised) == 1
+    assert warnings.risk_raised_count == 2
+
+
+def test_welfare_gaps_are_counted_beyond_the_list(monkeypatch):
+    for _ in range(2):
+        orphan = make_child()
+        make_member(orphan, "father", life_status="dead")
+        make_member(orphan, "mother", life_status="dead")
+        make_case(child=orphan)
+    before = case_work(cast("lead_dalate")).warnings
+    assert len(before.welfare_gaps) == min(before.welfare_gaps_count, reminders.LIST_LENGTH)
+    monkeypatch.setattr(reminders, "LIST_LENGTH", 1)
+
+    warnings = case_work(cast("lead_dalate")).warnings
+
+    assert [c.pk for c, _names in warnings.welfare_gaps] == [before.welfare_gaps[0][0].pk]
+    assert warnings.welfare_gaps_count == before.welfare_gaps_count >= 2
 
 
 def test_a_guardian_who_died_raises_a_warning_until_the_risk_is_raised():
