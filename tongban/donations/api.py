@@ -4,9 +4,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from tongban.activities.selectors import activities_visible_to
 from tongban.api.bodies import body_doc, read_body
 from tongban.api.common import RECORD_ID, REFUSALS, page, staff_only, writing
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
@@ -21,6 +24,7 @@ from tongban.donations.selectors import (
     donors_visible_to,
     with_allocated,
 )
+from tongban.organisations.selectors import sites_visible_to
 
 donors = Router()
 donations = Router()
@@ -165,6 +169,17 @@ class DonationIn(Schema):
     purpose: str = Field("", max_length=300)
 
 
+class AllocationIn(Schema):
+    # Exactly one recipient, as on the page: a child, an activity or a site of the donation's project.
+    child: int | None = Field(None, ge=1, le=2**63 - 1)
+    activity: int | None = Field(None, ge=1, le=2**63 - 1)
+    site: int | None = Field(None, ge=1, le=2**63 - 1)
+    value_yuan: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+    quantity: int | None = Field(None, ge=0, le=2**31 - 1)
+    allocated_on: date | None = None
+    note: str = Field("", max_length=200)
+
+
 def _donations(request: HttpRequest) -> Any:
     return with_allocated(donations_visible_to(request.user)).select_related("donor", "region", "receipt")
 
@@ -218,4 +233,26 @@ def donation_create(request: HttpRequest, donor_id: int = RECORD_ID) -> Any:
                                         received_on=payload.received_on, value_yuan=payload.value_yuan,
                                         goods_description=payload.goods_description, quantity=payload.quantity,
                                         unit=payload.unit, purpose=payload.purpose)
+    return 201, _detail(request, donation.pk)
+
+
+@donations.post("/{int:donation_id}/allocations", response={201: DonationDetail, **REFUSALS},
+                openapi_extra=body_doc(AllocationIn),
+                summary="Give part of a donation to a child, an activity or a site (never more than is left)")
+def allocation_create(request: HttpRequest, donation_id: int = RECORD_ID) -> Any:
+    donation = access_donation(request.user, donation_id, for_write=True)
+    writing(request)
+    payload = read_body(request, AllocationIn)
+    # Recipients are looked up through the caller's own selectors; the service checks project and area again.
+    found = {
+        "child": payload.child and children_visible_to(request.user).filter(pk=payload.child).first(),
+        "activity": payload.activity and activities_visible_to(request.user).filter(pk=payload.activity).first(),
+        "site": payload.site and sites_visible_to(request.user).filter(pk=payload.site).first(),
+    }
+    for name, record in found.items():
+        if getattr(payload, name) is not None and record is None:
+            raise ValidationError({name: _("Choose where the donation goes.")})
+    services.donation_allocate(actor=request.user, donation=donation, value_yuan=payload.value_yuan,
+                               quantity=payload.quantity, allocated_on=payload.allocated_on, note=payload.note,
+                               **{name: record for name, record in found.items() if record})
     return 201, _detail(request, donation.pk)

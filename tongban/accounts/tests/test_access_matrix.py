@@ -107,6 +107,7 @@ def _api(selector: Callable[[Any], QuerySet[Any]], model: type[Model], argument:
 API_ACTIVITY = _api(activities_visible_to, Activity, "activity_id")
 API_PAIRING = _api(pairings_visible_to, Pairing, "pairing_id")
 API_DONOR = _api(donors_visible_to, Donor, "donor_id")
+API_DONATION = _api(donations_visible_to, Donation, "donation_id")
 
 
 def _of_case(model: type[Model], name: str) -> Example:
@@ -157,7 +158,7 @@ EXAMPLES: dict[str, Example] = {
     "api_v1:volunteer_detail": _api(volunteers_visible_to, Volunteer, "volunteer_id"),
     "api_v1:pairing_detail": API_PAIRING, "api_v1:visit_create": API_PAIRING,
     "api_v1:donor_detail": API_DONOR, "api_v1:donation_create": API_DONOR,
-    "api_v1:donation_detail": _api(donations_visible_to, Donation, "donation_id"),
+    "api_v1:donation_detail": API_DONATION, "api_v1:allocation_create": API_DONATION,
     "api_v1:approval_decide": Example(_under(Approval, cases_visible_to, "case"), Approval.objects.all,
                                       lambda a: {"case_id": a.case_id, "approval_id": a.pk}),
 }

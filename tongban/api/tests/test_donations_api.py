@@ -5,6 +5,8 @@ from django.test import Client
 
 from tongban.api.tests.helpers import api_get, bearer, token_for
 from tongban.audit.models import AuditEvent
+from tongban.children.models import Child
+from tongban.children.selectors import children_visible_to
 from tongban.donations.models import Allocation, Donation, Donor
 from tongban.donations.selectors import donations_visible_to, donors_visible_to
 from tongban.testing import CAST, cast, signed_in
@@ -119,3 +121,63 @@ def test_lists_have_a_fixed_number_of_queries(client: Client, django_assert_num_
             client.get(f"{url}?limit=1")
         with django_assert_num_queries(8):
             client.get(f"{url}?limit=300")
+
+
+def _donation_with_something_left() -> Donation:
+    for donation in donations_visible_to(cast("lead_dalate")).order_by("pk"):
+        if donation.value_yuan - sum(a.value_yuan for a in donation.allocations.all()) >= 1:
+            return donation
+    raise AssertionError("no donation with something left in Dalate")
+
+
+def test_allocating_to_a_child_goes_through_the_service_and_is_audited(client: Client) -> None:
+    donation = _donation_with_something_left()
+    child = children_visible_to(cast("lead_dalate")).filter(project_id=donation.project_id).first()
+    assert child is not None
+    response = client.post(f"/api/v1/donations/{donation.pk}/allocations", {"child": child.pk, "value_yuan": "1"},
+                           content_type="application/json", **bearer(token_for("lead_dalate")))
+    assert response.status_code == 201
+    row = [a for a in response.json()["allocations"] if a["child_id"] == child.pk][-1]
+    assert row["child_name"] == child.name and row["value_yuan"] == "1.00"
+    assert AuditEvent.objects.filter(action="create", target_id=str(row["id"]), actor__username="lead_dalate").exists()
+
+
+def test_allocating_more_than_is_left_is_refused_and_nothing_is_saved(client: Client) -> None:
+    donation = _donation_with_something_left()
+    child = children_visible_to(cast("lead_dalate")).filter(project_id=donation.project_id).first()
+    assert child is not None
+    before = Allocation.objects.count()
+    response = client.post(f"/api/v1/donations/{donation.pk}/allocations",
+                           {"child": child.pk, "value_yuan": str(donation.value_yuan + 1)},
+                           content_type="application/json", **bearer(token_for("lead_dalate")))
+    assert response.status_code == 422 and "value_yuan" in response.json()["errors"]
+    assert Allocation.objects.count() == before
+
+
+def test_allocating_to_a_child_outside_the_area_is_a_field_error(client: Client) -> None:
+    donation = _donation_with_something_left()
+    outside = Child.objects.exclude(pk__in=children_visible_to(cast("lead_dalate")).values("pk")).first()
+    assert outside is not None
+    response = client.post(f"/api/v1/donations/{donation.pk}/allocations", {"child": outside.pk, "value_yuan": "1"},
+                           content_type="application/json", **bearer(token_for("lead_dalate")))
+    assert response.status_code == 422 and "child" in response.json()["errors"]
+
+
+def test_bureau_official_cannot_allocate(client: Client) -> None:
+    donation = donations_visible_to(cast("bureau_dalate")).first()
+    assert donation is not None
+    response = client.post(f"/api/v1/donations/{donation.pk}/allocations", {"site": 1, "value_yuan": "1"},
+                           content_type="application/json", **bearer(token_for("bureau_dalate")))
+    assert response.status_code == 403
+
+
+def test_donation_detail_has_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    donation = _donation_with_something_left()
+    child = children_visible_to(cast("lead_dalate")).filter(project_id=donation.project_id).first()
+    client.post(f"/api/v1/donations/{donation.pk}/allocations", {"child": child.pk, "value_yuan": "1"},  # type: ignore[union-attr]
+                content_type="application/json", **bearer(token_for("lead_dalate")))
+    signed_in(client, "lead_dalate")
+    # session, user, scope (2), the door, the donation with donor, region, receipt and value allocated, its
+    # allocations, which of their children the caller may open, session saved (3)
+    with django_assert_num_queries(11):
+        client.get(f"/api/v1/donations/{donation.pk}")
