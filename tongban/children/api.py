@@ -1,22 +1,42 @@
-"""Children's files over the JSON API: the same selectors, door and audit trail as the file pages."""
+"""Children's files over the JSON API: the same selectors, door, forms, services and audit trail as the file pages."""
 
+import copy
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
+from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from tongban.accounts.access import scope_for
-from tongban.api.bodies import body_doc, read_body
-from tongban.api.common import RECORD_ID, REFUSALS, etag
+from tongban.api.bodies import api_names, body_doc, choices_of, date_field, read_body, read_form
+from tongban.api.common import RECORD_ID, REFUSALS, WRITE_REFUSALS, ValidationErrorOut, check_if_match, etag, writing
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.children import services
-from tongban.children.forms import ChildFilterForm
-from tongban.children.models import ChildCategory
+from tongban.children.choices import (
+    ETHNIC_GROUPS,
+    Disability,
+    DisabilityGrade,
+    GuardianshipQuality,
+    Hukou,
+    LifeStatus,
+    ParentCondition,
+    Relation,
+    Risk,
+    Sex,
+    Status,
+    Welfare,
+)
+from tongban.children.forms import ChildFilterForm, ChildForm, ConsentForm, FamilyMemberForm, child_form_choices
+from tongban.children.models import Child, ChildCategory, Consent, FamilyMember
 from tongban.children.selectors import access_child, child_file, children_visible_to, filter_children, search_children
 from tongban.regions.selectors import regions_visible_to
 
@@ -190,3 +210,219 @@ def child_reveal(request: HttpRequest, response: HttpResponse, child_id: int = R
     number = services.child_reveal_id(actor=request.user, child=child, reason=payload.reason)
     response["Cache-Control"] = "no-store"
     return {"id_number": number}
+
+
+# Writes ------------------------------------------------------------------------------------------------------
+# Each body is checked for its types here, then by the page's own form (the same rules and messages in the caller's
+# language), and written by the same service as the page: same duplicate checks, same ID-number rules, same audit.
+
+# The form's field names → the API's, which match what the API returns.
+CHILD_NAMES = {"project": "project_id", "region": "region_id", "assigned_worker": "assigned_worker_id",
+               "recorded_categories": "categories"}
+# What a new file starts with when the body leaves it out, as the page's form shows it.
+CHILD_DEFAULTS = {"ethnicity": "汉族", "risk": Risk.LOW, "status": Status.SCREENED}
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChildWrite(_In):
+    """A child's file. `categories` are the codes of the categories recorded by hand; the others (orphan,
+    de-facto unsupported, left-behind…) are worked out from the family details."""
+
+    name: str = ""
+    id_number: str = Field("", description="18 characters; birth date and sex are read from it")
+    sex: str = Field("", json_schema_extra=choices_of(Sex.values, blank=True))
+    birth_date: str | None = date_field(None)
+    ethnicity: str = Field("汉族", json_schema_extra=choices_of(ETHNIC_GROUPS))
+    hukou: str = Field("", json_schema_extra=choices_of(Hukou.values, blank=True))
+    project_id: int | None = None
+    region_id: int | None = Field(None, description="the village or community where the child lives now")
+    address: str = ""
+    school: str = ""
+    grade: str = ""
+    health: str = ""
+    disability: str = Field("", json_schema_extra=choices_of(Disability.values, blank=True))
+    disability_grade: int | None = Field(None, json_schema_extra=choices_of(DisabilityGrade.values))
+    psychological_state: str = ""
+    welfare: list[str] = Field([], json_schema_extra={"items": {"type": "string", **choices_of(Welfare.values)}})
+    categories: list[str] = []
+    risk: str = Field(Risk.LOW, json_schema_extra=choices_of(Risk.values))
+    status: str = Field(Status.SCREENED, json_schema_extra=choices_of(Status.values))
+    assigned_worker_id: int | None = None
+    pseudonym: str = Field("", description="left empty, one is made up")
+
+
+class ChildCreate(ChildWrite):
+    confirmed_new: bool = Field(False, description="send true after checking the possible duplicates named in a "
+                                                   "refusal: the child is a different child")
+
+
+class DuplicateRefusal(ValidationErrorOut):
+    # Possible existing files of the same child, those the caller may open (others are not disclosed).
+    duplicates: list[int] = []
+
+
+class FamilyMemberWrite(_In):
+    relation: str = Field("", json_schema_extra=choices_of(Relation.values, blank=True))
+    name: str = ""
+    life_status: str = Field(LifeStatus.ALIVE, json_schema_extra=choices_of(LifeStatus.values))
+    is_guardian: bool = False
+    guardianship_quality: str = Field("", json_schema_extra=choices_of(GuardianshipQuality.values, blank=True))
+    works_away: bool = False
+    health: str = ""
+    disability: str = Field("", json_schema_extra=choices_of(Disability.values, blank=True))
+    disability_grade: int | None = Field(None, json_schema_extra=choices_of(DisabilityGrade.values))
+    condition: str = Field("", json_schema_extra=choices_of(ParentCondition.values, blank=True))
+    condition_since: str | None = date_field(None)
+    condition_evidence: str = ""
+    monthly_income_yuan: int | None = Field(None, ge=0, le=2**31 - 1)
+    phone: str = Field("", description="kept encrypted; shown masked")
+
+
+class ConsentWrite(_In):
+    guardian_name: str = ""
+    relation: str = Field("", json_schema_extra=choices_of(Relation.values, blank=True))
+    given_on: str | None = date_field(None)
+    scopes: list[str] = Field([], json_schema_extra={"items": {"type": "string",
+                                                               **choices_of(Consent.Scope.values)}})
+    document: str = ""
+
+
+def _in_full(child: Child) -> Child:
+    """The file as ChildDetail shows it, for the record a service has just written."""
+    prefetch_related_objects([child], "family", "consents",
+                             Prefetch("categories", ChildCategory.objects.select_related("category")))
+    return child
+
+
+def _child_form_values(child: Child) -> dict[str, Any]:
+    values = model_to_dict(child, fields=ChildForm._meta.fields)
+    values["welfare"] = list(child.welfare or [])
+    values["recorded_categories"] = [cc.category.code for cc in child.categories.select_related("category")
+                                     if cc.source == ChildCategory.Source.RECORDED]
+    return values
+
+
+def _child_form(request: HttpRequest, schema: type[Schema], *, instance: Child | None = None) -> ChildForm:
+    initial = _child_form_values(instance) if instance is not None else dict(CHILD_DEFAULTS)
+    form = read_form(request, schema, _CodedChildForm, initial=initial, names=CHILD_NAMES,
+                     instance=copy.copy(instance) if instance is not None else None,
+                     **child_form_choices(request.user))
+    return form
+
+
+class _CodedChildForm(ChildForm):
+    """The page's form; categories named by their code, which an integrating system can know, not by row id."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recorded_categories"].to_field_name = "code"
+
+
+@router.post("/", response={201: ChildDetail, **{**WRITE_REFUSALS, 422: DuplicateRefusal}},
+             openapi_extra=body_doc(ChildCreate),
+             summary="Open a new file (with the page's checks: ID number, duplicates, working area)")
+def child_create(request: HttpRequest, response: HttpResponse) -> Any:
+    if not scope_for(request.user).may_write("child"):
+        raise PermissionDenied
+    writing(request)
+    form = _child_form(request, ChildCreate)
+    try:
+        with api_names(CHILD_NAMES):
+            child = services.child_register(
+                actor=request.user, id_number=form.cleaned_data["id_number"],
+                confirmed_new=form.cleaned_data["confirmed_new"],
+                categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
+    except services.DuplicateSuspected as exc:
+        visible = set(children_visible_to(request.user).filter(pk__in=[c.pk for c, _why in exc.candidates])
+                      .values_list("pk", flat=True))
+        return Reply(422, {"detail": exc.messages[0], "errors": {"confirmed_new": [exc.messages[0]]},
+                     "duplicates": sorted(visible)})
+    response["ETag"] = etag(child)
+    return Reply(201, _in_full(child))
+
+
+@router.patch("/{int:child_id}", response={200: ChildDetail, **WRITE_REFUSALS}, openapi_extra=body_doc(ChildWrite),
+              summary="Change a file: only the fields sent; If-Match with the file's ETag refuses lost edits (412)")
+def child_update(request: HttpRequest, response: HttpResponse, child_id: int = RECORD_ID) -> Any:
+    child = access_child(request.user, child_id, for_write=True)
+    writing(request)
+    version = check_if_match(request, child)
+    form = _child_form(request, ChildWrite, instance=child)
+    id_number = form.cleaned_data["id_number"]
+    try:
+        with api_names(CHILD_NAMES):
+            updated = services.child_update(
+                actor=request.user, child=child, version=version, id_number=id_number or None,
+                categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "conflict":
+            raise HttpError(412, str(exc.messages[0])) from None
+        raise
+    response["ETag"] = etag(updated)
+    return _in_full(updated)
+
+
+@router.get("/{int:child_id}/family", response={200: list[FamilyMemberOut], **REFUSALS},
+            summary="The child's family members and guardians")
+def family_list(request: HttpRequest, child_id: int = RECORD_ID) -> Any:
+    child = access_child(request.user, child_id)
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=child, changes={"via": "api",
+                                                                                            "part": "family"})
+    return list(child.family.all())
+
+
+@router.post("/{int:child_id}/family", response={201: FamilyMemberOut, **WRITE_REFUSALS},
+             openapi_extra=body_doc(FamilyMemberWrite), summary="Add a family member or guardian")
+def family_create(request: HttpRequest, child_id: int = RECORD_ID) -> Any:
+    child = access_child(request.user, child_id, for_write=True)
+    writing(request)
+    form = read_form(request, FamilyMemberWrite, FamilyMemberForm, initial={"life_status": LifeStatus.ALIVE})
+    data = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
+    member = services.family_member_save(actor=request.user, child=child, phone=form.cleaned_data["phone"], **data)
+    return Reply(201, member)
+
+
+@router.get("/{int:child_id}/family/{int:member_id}", response={200: FamilyMemberOut, **REFUSALS},
+            summary="One family member or guardian")
+def family_detail(request: HttpRequest, child_id: int = RECORD_ID, member_id: int = RECORD_ID) -> Any:
+    child = access_child(request.user, child_id)
+    member = get_object_or_404(FamilyMember, pk=member_id, child=child)
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=child, changes={"via": "api",
+                                                                                            "part": "family"})
+    return member
+
+
+@router.patch("/{int:child_id}/family/{int:member_id}", response={200: FamilyMemberOut, **WRITE_REFUSALS},
+              openapi_extra=body_doc(FamilyMemberWrite), summary="Change a family member: only the fields sent")
+def family_update(request: HttpRequest, child_id: int = RECORD_ID, member_id: int = RECORD_ID) -> Any:
+    child = access_child(request.user, child_id, for_write=True)
+    member = get_object_or_404(FamilyMember, pk=member_id, child=child)
+    writing(request)
+    form = read_form(request, FamilyMemberWrite, FamilyMemberForm,
+                     initial=model_to_dict(member, fields=FamilyMemberForm._meta.fields), instance=copy.copy(member))
+    data = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
+    phone = form.cleaned_data["phone"]
+    # The phone is kept unless one is sent (it is never sent back in full).
+    return services.family_member_save(actor=request.user, child=child, member=member,
+                                       phone=phone if phone else None, **data)
+
+
+@router.get("/{int:child_id}/consents", response={200: list[ConsentOut], **REFUSALS},
+            summary="The guardians' consents on file")
+def consent_list(request: HttpRequest, child_id: int = RECORD_ID) -> Any:
+    child = access_child(request.user, child_id)
+    audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=child, changes={"via": "api",
+                                                                                            "part": "consents"})
+    return list(child.consents.all())
+
+
+@router.post("/{int:child_id}/consents", response={201: ConsentOut, **WRITE_REFUSALS},
+             openapi_extra=body_doc(ConsentWrite), summary="Record a guardian's consent")
+def consent_create(request: HttpRequest, child_id: int = RECORD_ID) -> Any:
+    child = access_child(request.user, child_id, for_write=True)
+    writing(request)
+    form = read_form(request, ConsentWrite, ConsentForm)
+    return Reply(201, services.consent_record(actor=request.user, child=child, **form.cleaned_data))

@@ -67,6 +67,26 @@ class ChildForm(forms.ModelForm):
         return data
 
 
+def child_form_choices(user: Any) -> dict[str, Any]:
+    """What the file form offers this user: their projects, the villages of their area, their team's workers.
+
+    The file pages and the API build the form from the same choices, so both refuse the same values.
+    """
+    from tongban.accounts.access import scope_for
+    from tongban.accounts.models import Role, User
+    from tongban.organisations.selectors import projects_visible_to
+    from tongban.regions.selectors import regions_visible_to
+
+    scope = scope_for(user)
+    projects = projects_visible_to(user)
+    workers = User.objects.filter(role__in=[Role.WORKER, Role.TEAM_LEAD], is_active=True,
+                                  team__project__in=projects)
+    if scope.role in (Role.WORKER, Role.TEAM_LEAD):
+        workers = workers.filter(team_id=scope.team_id)
+    regions = regions_visible_to(user).filter(level=Region.Level.VILLAGE).select_related("parent")
+    return {"projects": projects, "regions": regions, "workers": workers}
+
+
 def _village_label(region: Region) -> str:
     return f"{region.parent.name} {region.name}" if region.parent_id else region.name
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.access import scope_for
-from tongban.accounts.models import Role, User
 from tongban.activities.selectors import attendance_for_child
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
@@ -24,6 +23,7 @@ from tongban.children.forms import (
     FamilyMemberForm,
     RevealForm,
     VerificationForm,
+    child_form_choices,
 )
 from tongban.children.models import Child, ChildCategory, FamilyMember
 from tongban.children.selectors import (
@@ -37,8 +37,6 @@ from tongban.children.selectors import (
 from tongban.core.forms import add_service_errors
 from tongban.core.paging import CappedPaginator
 from tongban.core.pdf import pdf_response
-from tongban.organisations.selectors import projects_visible_to
-from tongban.regions.models import Region
 from tongban.regions.selectors import regions_visible_to
 
 PAGE_SIZE = 50
@@ -79,22 +77,11 @@ def child_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _form_choices(user: Any) -> dict[str, Any]:
-    scope = scope_for(user)
-    projects = projects_visible_to(user)
-    workers = User.objects.filter(role__in=[Role.WORKER, Role.TEAM_LEAD], is_active=True,
-                                  team__project__in=projects)
-    if scope.role in (Role.WORKER, Role.TEAM_LEAD):
-        workers = workers.filter(team_id=scope.team_id)
-    regions = regions_visible_to(user).filter(level=Region.Level.VILLAGE).select_related("parent")
-    return {"projects": projects, "regions": regions, "workers": workers}
-
-
 @login_required
 def child_create(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).may_write("child"):
         raise PermissionDenied
-    form = ChildForm(request.POST or None, **_form_choices(request.user))
+    form = ChildForm(request.POST or None, **child_form_choices(request.user))
     candidates: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,7 +144,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = access_child(request.user, pk, for_write=True)
-    form = ChildForm(request.POST or None, instance=child, **_form_choices(request.user))
+    form = ChildForm(request.POST or None, instance=child, **child_form_choices(request.user))
     changed: list[tuple[Any, Any, Any]] = []
     if request.method == "POST" and form.is_valid():
         id_number = form.cleaned_data["id_number"]

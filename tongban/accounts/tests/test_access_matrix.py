@@ -98,6 +98,8 @@ FAMILY_MEMBER = Example(_under(FamilyMember, children_visible_to, "child"), Fami
 
 API_CHILD = Example(children_visible_to, Child.objects.all, lambda c: {"child_id": c.pk})
 API_CASE = Example(cases_visible_to, Case.objects.all, lambda c: {"case_id": c.pk})
+API_FAMILY_MEMBER = Example(_under(FamilyMember, children_visible_to, "child"), FamilyMember.objects.all,
+                            lambda m: {"child_id": m.child_id, "member_id": m.pk})
 
 
 def _api(selector: Callable[[Any], QuerySet[Any]], model: type[Model], argument: str) -> Example:
@@ -148,7 +150,10 @@ EXAMPLES: dict[str, Example] = {
                                 lambda a: {"attachment_pk": a.pk}),
     "exports:detail": EXPORT, "exports:download": EXPORT,
     "api_tokens:revoke": Example(lambda user: ApiToken.objects.filter(user=user), ApiToken.objects.all, _pk),
-    "api_v1:child_detail": API_CHILD, "api_v1:child_reveal": API_CHILD,
+    "api_v1:child_detail": API_CHILD, "api_v1:child_reveal": API_CHILD, "api_v1:child_update": API_CHILD,
+    "api_v1:family_list": API_CHILD, "api_v1:family_create": API_CHILD,
+    "api_v1:family_detail": API_FAMILY_MEMBER, "api_v1:family_update": API_FAMILY_MEMBER,
+    "api_v1:consent_list": API_CHILD, "api_v1:consent_create": API_CHILD,
     "api_v1:case_detail": API_CASE, "api_v1:case_move": API_CASE, "api_v1:plan_submit": API_CASE,
     "api_v1:region_detail": _api(regions_visible_to, Region, "region_id"),
     "api_v1:organisation_detail": _api(organisations_visible_to, Organisation, "organisation_id"),
