@@ -63,9 +63,13 @@ def read_form(request: HttpRequest, schema: type[Schema], form_class: type[forms
     to_form = {api_name: form_name for form_name, api_name in names.items()}
     sent = read_body(request, schema).model_dump(exclude_unset=True)
     data = {**(initial or {}), **{to_form.get(key, key): value for key, value in sent.items()}}
-    form = form_class(data=data, **form_kwargs)
+    return checked(form_class(data=data, **form_kwargs), names)
+
+
+def checked(form: Any, names: dict[str, str] | None = None) -> Any:
+    """The bound form if valid; its refusals as a ValidationError (422) under the API's field names otherwise."""
     if not form.is_valid():
-        raise renamed(ValidationError(form.errors.as_data()), names)
+        raise renamed(ValidationError(form.errors.as_data()), names or {})
     return form
 
 
@@ -87,5 +91,5 @@ def date_field(default: Any = ...) -> Any:
 
 def choices_of(values: Any, *, blank: bool = False) -> dict[str, Any]:
     """The allowed values of a choice field, published in the schema (the form checks them)."""
-    allowed = [str(v) for v in values]
+    allowed = [v if isinstance(v, int) else str(v) for v in values]
     return {"enum": ([""] if blank and "" not in allowed else []) + allowed}

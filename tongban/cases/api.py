@@ -1,24 +1,38 @@
-"""Case work over the JSON API: the same selectors, door, services and audit trail as the case pages."""
+"""Case work over the JSON API: the same selectors, door, forms, services and audit trail as the case pages."""
 
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from tongban.accounts.access import may_read_counselling_notes, scope_for
-from tongban.api.bodies import body_doc, read_body
+from tongban.accounts.models import Role, User
+from tongban.api.bodies import api_names, body_doc, checked, choices_of, date_field, read_body, read_form
 from tongban.api.common import RECORD_ID, REFUSALS, WRITE_REFUSALS, check_if_match, etag, writing
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.cases import services
-from tongban.cases.choices import Stage
-from tongban.cases.models import Approval, Case
+from tongban.cases.choices import Domain, ExitReason, Level, Method, ReferralKind, ReferralStatus, SessionType, Stage
+from tongban.cases.forms import (
+    FOLLOW_UP_CHOICES,
+    AssessmentForm,
+    ClosureForm,
+    ReferralForm,
+    ReferralStatusForm,
+    SessionForm,
+    TransferForm,
+)
+from tongban.cases.models import Approval, Case, Referral, ServiceSession
 from tongban.cases.selectors import access_case, case_file, cases_visible_to
+from tongban.children.choices import Risk
 
 router = Router()
 
@@ -274,3 +288,156 @@ def approval_decide(request: HttpRequest, case_id: int = RECORD_ID, approval_id:
     payload = read_body(request, DecisionIn)
     return services.approval_decide(actor=request.user, approval=approval, approve=payload.decision == "approve",
                                     comment=payload.comment)
+
+
+# Writes ------------------------------------------------------------------------------------------------------
+# Each body is checked for its types here, then by the page's own form (the same rules and messages in the caller's
+# language), and written by the same service as the page: same stage rules, same audit events.
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScoreIn(_In):
+    level: int = Field(..., json_schema_extra=choices_of(Level.values))
+    notes: str = ""
+
+
+class AssessmentWrite(_In):
+    """Every domain scored from 1 (no concern) to 4 (severe, act now); the risk level becomes the child's."""
+
+    assessed_on: str | None = date_field(None)
+    methods: list[str] = Field([], json_schema_extra={"items": {"type": "string", **choices_of(Method.values)}})
+    risk: str = Field("", json_schema_extra=choices_of(Risk.values))
+    needs: str = ""
+    scores: dict[str, ScoreIn] = Field({}, json_schema_extra={"propertyNames": choices_of(Domain.values)})
+
+
+class SessionWrite(_In):
+    held_on: str | None = date_field(None)
+    kind: str = Field("", json_schema_extra=choices_of(SessionType.values))
+    minutes: int | None = Field(None, ge=-(2**31), le=2**31 - 1)
+    participants: str = ""
+    notes: str = Field("", description="counselling notes: never shown to bureau officials or volunteers")
+
+
+class ReferralWrite(_In):
+    kind: str = Field("", json_schema_extra=choices_of(ReferralKind.values))
+    receiver: str = ""
+    notes: str = ""
+    sent_on: str | None = date_field(None)
+    consent_checked: bool = Field(False, description="the guardian agreed to share the child's information")
+
+
+class ReferralStatusWrite(_In):
+    status: str = Field("", json_schema_extra=choices_of(ReferralStatus.values))
+    outcome: str = ""
+
+
+class TransferWrite(_In):
+    to_worker_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    reason: str = ""
+    transferred_on: str | None = date_field(None)
+
+
+class ClosureWrite(_In):
+    exit_reason: str = Field("", json_schema_extra=choices_of(ExitReason.values))
+    summary: str = ""
+    follow_up_months: list[int] = Field([], json_schema_extra={"items": {
+        "type": "integer", **choices_of([months for months, _label in FOLLOW_UP_CHOICES])}})
+
+
+def _session_out(user: Any, session: ServiceSession) -> dict[str, Any]:
+    return {**{f: getattr(session, f) for f in ("id", "held_on", "kind", "minutes", "worker_id", "participants")},
+            "notes": session.notes if may_read_counselling_notes(user) else None}
+
+
+@router.post("/{int:case_id}/assessments", response={201: AssessmentOut, **WRITE_REFUSALS},
+             openapi_extra=body_doc(AssessmentWrite), summary="Record an assessment (or a re-assessment)")
+def assessment_create(request: HttpRequest, case_id: int = RECORD_ID) -> Any:
+    case = access_case(request.user, case_id, for_write=True)
+    writing(request)
+    payload = read_body(request, AssessmentWrite).model_dump(exclude_unset=True)
+    data: dict[str, Any] = {k: v for k, v in payload.items() if k != "scores"}
+    domains = forms.ChoiceField(choices=Domain.choices)  # an unknown domain gets the choice fields' own message
+    for key in payload.get("scores", {}):
+        try:
+            domains.clean(key)
+        except ValidationError as exc:
+            raise ValidationError({f"scores.{key}": exc.messages}) from None
+    for domain, score in payload.get("scores", {}).items():
+        data[f"level_{domain}"], data[f"notes_{domain}"] = score.get("level"), score.get("notes", "")
+    names = {f"level_{d}": f"scores.{d}.level" for d in Domain.values} | {
+        f"notes_{d}": f"scores.{d}.notes" for d in Domain.values}
+    form = checked(AssessmentForm(data=data), names)
+    cleaned = form.cleaned_data
+    assessment = services.assessment_record(actor=request.user, case=case, assessed_on=cleaned["assessed_on"],
+                                            methods=cleaned["methods"], needs=cleaned["needs"], risk=cleaned["risk"],
+                                            scores=form.scores())
+    return Reply(201, assessment)
+
+
+@router.post("/{int:case_id}/sessions", response={201: SessionOut, **WRITE_REFUSALS},
+             openapi_extra=body_doc(SessionWrite),
+             summary="Record a service session (photos and PDFs are added on the session's page)")
+def session_create(request: HttpRequest, case_id: int = RECORD_ID) -> Any:
+    case = access_case(request.user, case_id, for_write=True)
+    writing(request)
+    form = read_form(request, SessionWrite, SessionForm, initial={"minutes": 60})
+    data = {k: v for k, v in form.cleaned_data.items() if k != "files"}
+    session = services.session_record(actor=request.user, case=case, files=[], **data)
+    return Reply(201, _session_out(request.user, session))
+
+
+@router.post("/{int:case_id}/referrals", response={201: ReferralOut, **WRITE_REFUSALS},
+             openapi_extra=body_doc(ReferralWrite), summary="Refer the child to a policy resource")
+def referral_create(request: HttpRequest, case_id: int = RECORD_ID) -> Any:
+    case = access_case(request.user, case_id, for_write=True)
+    writing(request)
+    form = read_form(request, ReferralWrite, ReferralForm, initial={"sent_on": date.today()})
+    return Reply(201, services.referral_send(actor=request.user, case=case, **form.cleaned_data))
+
+
+@router.post("/{int:case_id}/referrals/{int:referral_id}/status", response={200: ReferralOut, **WRITE_REFUSALS},
+             openapi_extra=body_doc(ReferralStatusWrite),
+             summary="Record where a referral stands and its outcome (accepted, done or declined)")
+def referral_status(request: HttpRequest, case_id: int = RECORD_ID, referral_id: int = RECORD_ID) -> Any:
+    case = access_case(request.user, case_id, for_write=True)
+    referral = get_object_or_404(Referral.objects.select_related("case"), pk=referral_id, case=case)
+    writing(request)
+    form = read_form(request, ReferralStatusWrite, ReferralStatusForm)
+    return services.referral_update(actor=request.user, referral=referral, **form.cleaned_data)
+
+
+@router.post("/{int:case_id}/transfer", response={200: CaseSummary, **WRITE_REFUSALS},
+             openapi_extra=body_doc(TransferWrite),
+             summary="Hand the case to another social worker (team leads and project admins); the history is kept")
+def case_transfer(request: HttpRequest, response: HttpResponse, case_id: int = RECORD_ID) -> Any:
+    case = access_case(request.user, case_id, for_write=True)
+    if not scope_for(request.user).may_write("case_transfer"):
+        raise PermissionDenied
+    writing(request)
+    check_if_match(request, case)
+    workers = User.objects.filter(role__in=[Role.WORKER, Role.TEAM_LEAD], is_active=True,
+                                  team__project_id=case.project_id).exclude(pk=case.worker_id).select_related("team")
+    names = {"to_worker": "to_worker_id"}
+    form = read_form(request, TransferWrite, TransferForm, initial={"transferred_on": date.today()}, names=names,
+                     workers=workers)
+    with api_names(names):
+        services.case_transfer(actor=request.user, case=case, **form.cleaned_data)
+    response["ETag"] = etag(case)
+    return case
+
+
+@router.post("/{int:case_id}/closure", response={201: ApprovalOut, **WRITE_REFUSALS},
+             openapi_extra=body_doc(ClosureWrite),
+             summary="Propose closing the case: exit reason, summary and follow-up visits go to the team lead, who "
+                     "decides through …/approvals/{id}/decide")
+def closure_request(request: HttpRequest, response: HttpResponse, case_id: int = RECORD_ID) -> Any:
+    case = access_case(request.user, case_id, for_write=True)
+    writing(request)
+    check_if_match(request, case)
+    form = read_form(request, ClosureWrite, ClosureForm)
+    approval = services.closure_submit(actor=request.user, case=case, **form.cleaned_data)
+    response["ETag"] = etag(case)
+    return Reply(201, approval)

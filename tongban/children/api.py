@@ -237,8 +237,9 @@ class ChildWrite(_In):
     birth_date: str | None = date_field(None)
     ethnicity: str = Field("汉族", json_schema_extra=choices_of(ETHNIC_GROUPS))
     hukou: str = Field("", json_schema_extra=choices_of(Hukou.values, blank=True))
-    project_id: int | None = None
-    region_id: int | None = Field(None, description="the village or community where the child lives now")
+    project_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    region_id: int | None = Field(None, ge=1, le=2**63 - 1,
+                                  description="the village or community where the child lives now")
     address: str = ""
     school: str = ""
     grade: str = ""
@@ -250,7 +251,7 @@ class ChildWrite(_In):
     categories: list[str] = []
     risk: str = Field(Risk.LOW, json_schema_extra=choices_of(Risk.values))
     status: str = Field(Status.SCREENED, json_schema_extra=choices_of(Status.values))
-    assigned_worker_id: int | None = None
+    assigned_worker_id: int | None = Field(None, ge=1, le=2**63 - 1)
     pseudonym: str = Field("", description="left empty, one is made up")
 
 
