@@ -120,8 +120,10 @@ def assessments_due(cases: QuerySet[Case], today: date) -> list[Case]:
     """
     none_yet = ~Exists(Assessment.objects.filter(case=OuterRef("pk")))
     none_since = ~Exists(Assessment.objects.filter(case=OuterRef("pk"), assessed_on__gte=OuterRef("stage_since")))
-    due = list(cases.filter(Q(stage=Stage.ASSESSMENT) & none_yet | Q(stage=Stage.EVALUATION) & none_since)
-               .select_related("child").order_by("stage_since", "pk")[:50])
+    waiting = (cases.filter(Q(stage=Stage.ASSESSMENT) & none_yet | Q(stage=Stage.EVALUATION) & none_since)
+               .order_by("stage_since", "pk").values("pk")[:50])
+    # Which cases, from the indexes alone; then only those rows with their children.
+    due = list(Case.objects.filter(pk__in=waiting).select_related("child").order_by("stage_since", "pk"))
     for case in due:
         case.due_on = case.stage_since + timedelta(days=settings.CASE_ASSESSMENT_DAYS)  # type: ignore[attr-defined]
         case.overdue = case.due_on < today  # type: ignore[attr-defined]
@@ -129,10 +131,8 @@ def assessments_due(cases: QuerySet[Case], today: date) -> list[Case]:
 
 
 def no_contact(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
-    """Open cases whose child had no session or visit for longer than their risk level allows.
-
-    Each row carries `last_contact` and `overdue_count`, the number of such cases (the same on every row).
-    """
+    """Open cases whose child had no session or visit for longer than their risk level allows, the longest
+    without contact first; each carries `last_contact`."""
     last_session = Subquery(ServiceSession.objects.filter(case=OuterRef("pk")).order_by("-held_on")
                             .values("held_on")[:1])
     last_visit = Subquery(HomeVerification.objects.filter(child=OuterRef("child_id")).order_by("-visited_on")
@@ -142,58 +142,73 @@ def no_contact(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
     allowed_since = models.Case(*(When(child__risk=risk, then=Value(today - timedelta(days=days)))
                                   for risk, days in settings.CASE_CONTACT_DAYS.items()),
                                 output_field=models.DateField())
-    latest_allowed = today - timedelta(days=min(settings.CASE_CONTACT_DAYS.values()))
-    return (cases.open()
-            # A case opened since can not be overdue yet: its intake counts as a contact.
-            .filter(opened_on__lt=latest_allowed)
+    # Overdue: opened before that day and no session or visit since, each asked of an index once; the last
+    # contact itself is looked up for the overdue cases only.
+    session_since = Exists(ServiceSession.objects.filter(case=OuterRef("pk"), held_on__gte=OuterRef("allowed_since")))
+    visit_since = Exists(HomeVerification.objects.filter(child=OuterRef("child_id"),
+                                                         visited_on__gte=OuterRef("allowed_since")))
+    return (cases.open().annotate(allowed_since=allowed_since)
+            .filter(opened_on__lt=F("allowed_since")).filter(~session_since, ~visit_since)
             .annotate(last_contact=Greatest(Coalesce(last_session, F("opened_on")),
-                                            Coalesce(last_visit, F("opened_on"))),
-                      allowed_since=allowed_since)
-            .filter(last_contact__lt=F("allowed_since"))
-            .annotate(overdue_count=Window(Count("pk")))
-            .select_related("child").order_by("last_contact", "pk"))
+                                            Coalesce(last_visit, F("opened_on"))))
+            .order_by("last_contact", "pk"))
 
 
 def lost_guardians() -> QuerySet[FamilyMember]:
-    """Guardians who died or are missing (few: a partial index holds them)."""
+    """Guardians who died or are missing (few, read from family_guardian_status_idx)."""
     return FamilyMember.objects.filter(is_guardian=True, life_status__in=[LifeStatus.DEAD, LifeStatus.MISSING])
 
 
 def risk_raised(children: QuerySet[Child]) -> QuerySet[Child]:
     """Children in service whose file shows what raises risk — a guardian dead or missing, school dropped out —
-    while their recorded risk is still low or medium: the worker should reassess.
-
-    Each row carries `raised_count`, the number of such children (the same on every row).
-    """
-    # The children with a lost guardian are few and found from a partial index, once; each child of the area
+    while their recorded risk is still low or medium: the worker should reassess."""
+    # The children with a lost guardian are few and found from an index, once; each child of the area
     # is then tested against that set instead of looking up its family one by one.
     lost = Q(pk__in=lost_guardians().values("child_id"))
     return (children.filter(status=Status.IN_SERVICE, risk__in=[Risk.LOW, Risk.MEDIUM])
-            .filter(lost | Q(grade__contains=DROPPED_OUT) | Q(school__contains=DROPPED_OUT))
-            .annotate(guardian_lost=Exists(lost_guardians().filter(child=OuterRef("pk"))),
-                      raised_count=Window(Count("pk"))))
+            .filter(lost | Q(grade__contains=DROPPED_OUT) | Q(school__contains=DROPPED_OUT)).order_by("pk"))
 
 
 def welfare_gaps(children: QuerySet[Child], categories: dict[str, int]) -> QuerySet[Child]:
     """Children who meet a category but receive none of the welfare it entitles them to: a list for referral.
 
-    `categories` maps the entitling categories' codes to their ids. Each row carries gap_<category code> flags
-    saying which entitlement is missing, and `gaps_count`, the number of such children (the same on every row).
+    `categories` maps the entitling categories' codes to their ids.
     """
     gap = Q(pk__in=[])
-    flags = {}
     for code, benefits in ENTITLEMENTS.items():
         if code not in categories:
             continue
-        members = ChildCategory.objects.filter(category_id=categories[code])
         # The category's members are read once from its index; each child is then tested against that set
-        # instead of looking up its categories one by one. The flags are computed for the rows shown only.
-        missing = Q(pk__in=members.values("child_id"))
+        # instead of looking up its categories one by one.
+        missing = Q(pk__in=ChildCategory.objects.filter(category_id=categories[code]).values("child_id"))
         for benefit in benefits:
             missing &= ~Q(welfare__icontains=benefit)
         gap |= missing
-        flags[f"gap_{code}"] = Exists(members.filter(child=OuterRef("pk")))
-    return children.filter(gap).annotate(**flags, gaps_count=Window(Count("pk")))
+    return children.filter(gap).order_by("pk")
+
+
+def gap_flags(categories: dict[str, int]) -> dict[str, Exists]:
+    """gap_<category code>: whether the child is in that entitling category (for the rows shown)."""
+    return {f"gap_{code}": Exists(ChildCategory.objects.filter(child=OuterRef("pk"), category_id=categories[code]))
+            for code in ENTITLEMENTS if code in categories}
+
+
+def shown_and_counted(matches: QuerySet[Any], *carried: str) -> tuple[list[tuple[Any, ...]], int]:
+    """The first LIST_LENGTH matches (their id and the `carried` values) and the number of all matches, in one
+    query that reads only indexed columns: the rows shown are loaded by id afterwards.
+
+    Sorted by the count first (the same on every row): the database then gathers every match of the area and
+    sorts them, instead of walking the whole city's records in the list's order until it meets enough of the area's.
+    """
+    order = matches.query.order_by
+    rows = list(matches.annotate(matches_count=Window(Count("pk"))).order_by("matches_count", *order)
+                .values_list("pk", "matches_count", *carried)[:LIST_LENGTH])
+    return rows, (rows[0][1] if rows else 0)
+
+
+def in_order(qs: QuerySet[Any], rows: list[tuple[Any, ...]]) -> list[Any]:
+    found = qs.in_bulk([row[0] for row in rows])
+    return [found[row[0]] for row in rows if row[0] in found]
 
 
 def early_warnings(user: Any, today: date) -> Warnings:
@@ -201,17 +216,20 @@ def early_warnings(user: Any, today: date) -> Warnings:
     categories = {code: (pk, name) for code, pk, name in DifficultyCategory.objects.filter(
         code__in=list(ENTITLEMENTS)).values_list("code", "pk", "name")}
     names = {code: name for code, (_pk, name) in categories.items()}
-    quiet = list(no_contact(responsible_cases(user), today)[:LIST_LENGTH])
-    # Sorted by their count first (the same on every row): the database then gathers every match of the area
-    # and sorts them, instead of walking the whole city's files in id order until it meets twenty of the area's.
-    raised = list(risk_raised(children).order_by("raised_count", "pk")[:LIST_LENGTH])
-    gaps = list(welfare_gaps(children, {code: pk for code, (pk, _name) in categories.items()})
-                .order_by("gaps_count", "pk")[:LIST_LENGTH])
+    ids = {code: pk for code, (pk, _name) in categories.items()}
+    quiet, quiet_count = shown_and_counted(no_contact(responsible_cases(user), today), "last_contact")
+    raised, raised_count = shown_and_counted(risk_raised(children))
+    gaps, gaps_count = shown_and_counted(welfare_gaps(children, ids))
+    no_contact_cases = in_order(Case.objects.select_related("child"), quiet)
+    last_contact = {row[0]: row[2] for row in quiet}
+    for case in no_contact_cases:
+        case.last_contact = last_contact[case.pk]  # type: ignore[attr-defined]
+    gap_children = in_order(Child.objects.annotate(**gap_flags(ids)), gaps)
     return Warnings(
-        no_contact=quiet, no_contact_count=quiet[0].overdue_count if quiet else 0,  # type: ignore[attr-defined]
-        risk_raised=raised, risk_raised_count=raised[0].raised_count if raised else 0,  # type: ignore[attr-defined]
-        welfare_gaps=[(c, missing_welfare(c, names)) for c in gaps],
-        welfare_gaps_count=gaps[0].gaps_count if gaps else 0,  # type: ignore[attr-defined]
+        no_contact=no_contact_cases, no_contact_count=quiet_count,
+        risk_raised=in_order(Child.objects.annotate(guardian_lost=Exists(lost_guardians().filter(
+            child=OuterRef("pk")))), raised), risk_raised_count=raised_count,
+        welfare_gaps=[(c, missing_welfare(c, names)) for c in gap_children], welfare_gaps_count=gaps_count,
     )
 
 

@@ -82,7 +82,7 @@ class Child(models.Model):
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="children")
     region = models.ForeignKey(Region, verbose_name=_("current region"), on_delete=models.PROTECT,
-                               related_name="child_files", db_index=False)  # child_region_idx below
+                               related_name="child_files", db_index=False)  # child_region_risk_idx below
     name = models.CharField(_("name"), max_length=60)
     pseudonym = models.CharField(_("pseudonym"), max_length=30,
                                  help_text=_("Used wherever the child is shown to outsiders."))
@@ -154,8 +154,13 @@ class Child(models.Model):
                          condition=Q(merged_into__isnull=True), name="child_current_names_idx"),
             models.Index(fields=["name", "birth_date"], name="child_name_birth_idx"),
             # Records scoped by their child's region (cases, sessions, pairings) find the area's children
-            # from the index alone: a banner's 16,000 ids without reading the rows (PostgreSQL's heap).
-            models.Index(fields=["region", "id"], name="child_region_idx"),
+            # from the index alone: a banner's 16,000 ids without reading the rows (PostgreSQL's heap); with
+            # the risk level for the dashboards' "no contact for longer than the risk allows".
+            models.Index(fields=["region", "id", "risk"], name="child_region_risk_idx"),
+            # The dashboards' early warnings (risk raised, welfare gaps) pick the area's children from this
+            # index alone; only the twenty rows shown are read.
+            models.Index(fields=["project", "region", "merged_into", "status", "risk", "assigned_worker", "id",
+                                 "grade", "school", "welfare"], name="child_area_warnings_idx"),
             # Filtered lists (risk, age, status, sex, region) count and sort their matches from this index
             # alone: a project-wide count of "high risk, aged 6-12" reads index entries, not 100,000 rows.
             models.Index(fields=["project", "merged_into", "risk", "birth_date", "status", "sex", "region",
@@ -219,9 +224,10 @@ class FamilyMember(models.Model):
         ordering = ["child", "pk"]
         indexes = [
             # The dashboards' early warning "a guardian died or is missing": the few such children of a whole city
-            # are read from this small index at once instead of looking up each child's family.
-            models.Index(fields=["child"], name="family_guardian_lost_idx",
-                         condition=Q(is_guardian=True, life_status__in=[LifeStatus.DEAD, LifeStatus.MISSING])),
+            # are read from this small index at once instead of looking up each child's family. Partial on the
+            # guardian flag alone, which SQLite matches in the query whatever the statuses asked for.
+            models.Index(fields=["life_status", "child"], name="family_guardian_status_idx",
+                         condition=Q(is_guardian=True)),
         ]
 
     def __str__(self) -> str:

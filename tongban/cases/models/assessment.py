@@ -10,7 +10,8 @@ from tongban.children.choices import Risk
 class Assessment(models.Model):
     """An assessment (预估) of the child's needs, domain by domain; repeated at evaluation to see the change."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments",
+                             db_index=False)  # assessment_case_date_idx below
     assessed_on = models.DateField(_("date"))
     methods = models.JSONField(_("methods"), default=list)
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assessor"), on_delete=models.PROTECT,
@@ -24,6 +25,8 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["assessed_on", "pk"]
+        # Whether a case was assessed since a day (the dashboards' re-assessments due), from the index alone.
+        indexes = [models.Index(fields=["case", "assessed_on"], name="assessment_case_date_idx")]
 
     def __str__(self) -> str:
         return f"{self.case.child.name} {self.assessed_on:%Y-%m-%d}"

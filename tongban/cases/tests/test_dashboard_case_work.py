@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tongban.cases import reminders, services
 from tongban.cases.choices import Stage
@@ -230,3 +232,28 @@ def test_the_dashboard_page_shows_the_counts_of_the_records(client):
 
     assert response.context["case_work"].assessments_due[0].stage == Stage.ASSESSMENT
     assert 'data-count="assessments-due">1<' in response.content.decode()
+
+
+def one_child_of_each_warning():
+    """An orphan without the allowance, out of school at low risk, whose case has been quiet for 200 days."""
+    orphan = make_child(grade="初二辍学")
+    make_member(orphan, "father", life_status="dead")
+    make_member(orphan, "mother", life_status="dead")
+    make_case(child=orphan, opened_on=days_ago(200))
+    Child.objects.filter(pk=orphan.pk).update(risk="low")
+
+
+def test_the_dashboard_takes_as_many_queries_with_many_warnings_as_with_one(client):
+    one_child_of_each_warning()
+    signed_in(client, "lead_dalate")
+    with CaptureQueriesContext(connection) as with_one:
+        client.get("/")
+    one_child_of_each_warning()
+    one_child_of_each_warning()
+
+    with CaptureQueriesContext(connection) as with_three:
+        response = client.get("/")
+
+    assert len(with_three) == len(with_one)
+    warnings = response.context["case_work"].warnings
+    assert warnings.no_contact_count >= 3 and warnings.risk_raised_count >= 3 and warnings.welfare_gaps_count >= 3
