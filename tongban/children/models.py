@@ -165,6 +165,13 @@ class Child(models.Model):
             # alone: a project-wide count of "high risk, aged 6-12" reads index entries, not 100,000 rows.
             models.Index(fields=["project", "merged_into", "risk", "birth_date", "status", "sex", "region",
                                  "name_pinyin", "name", "id_masked"], name="child_project_filters_idx"),
+            # The statistics count a whole city's files by region, age, sex, ethnicity and date of screening:
+            # from this index alone, not from 100,000 wide rows.
+            models.Index(fields=["merged_into", "region", "created_at", "birth_date", "sex", "ethnicity", "project"],
+                         name="child_statistics_idx"),
+            # Categories, cases and attendance reach their child by id; the statistics then need only its region,
+            # project and date of screening: read here, not from the row with its encrypted fields and remarks.
+            models.Index(fields=["id", "merged_into", "region", "created_at", "project"], name="child_by_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,9 @@ A subtraction updates rows that exist and never creates one: after the summary t
 deleting the sessions leaves no negative rows behind. Rows that drop to zero stay; readers skip them.
 """
 
+from typing import Any
+
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 # The nearest region at county level or above, starting from a child's region: levels strictly decrease towards
@@ -155,6 +158,7 @@ def rebuild(connection: BaseDatabaseWrapper) -> None:
 def install(connection: BaseDatabaseWrapper) -> None:
     """Fill the summary from the sessions on record and create the triggers that keep it."""
     statements = POSTGRESQL if connection.vendor == "postgresql" else SQLITE
+    uninstall(connection)
     rebuild(connection)
     with connection.cursor() as cursor:
         for sql in statements:
@@ -165,3 +169,26 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for sql in POSTGRESQL_DROP if connection.vendor == "postgresql" else SQLITE_DROP:
             cursor.execute(sql)
+
+
+# Around migrations ---------------------------------------------------------------------------------------------
+# SQLite changes a table by copying it, dropping the old one and renaming the copy, and refuses the rename while a
+# trigger elsewhere names the table (and dropping a table drops its own triggers). So the triggers are taken down
+# before any migration runs and put back, with the summary counted afresh, once all have run: whatever a
+# migration did to sessions, cases or children is then counted too.
+
+def _has_summary(connection: BaseDatabaseWrapper) -> bool:
+    with connection.cursor() as cursor:
+        return "reports_sessionday" in connection.introspection.table_names(cursor)
+
+
+def before_migrations(*, using: str, plan: Any = None, **kwargs: Any) -> None:
+    connection = connections[using]
+    if plan != [] and _has_summary(connection):
+        uninstall(connection)
+
+
+def after_migrations(*, using: str, plan: Any = None, **kwargs: Any) -> None:
+    connection = connections[using]
+    if plan != [] and _has_summary(connection):
+        install(connection)

@@ -1,18 +1,6 @@
 from django.db import migrations, models
 
 
-def install(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from tongban.reports import session_days
-
-    session_days.install(schema_editor.connection)
-
-
-def uninstall(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from tongban.reports import session_days
-
-    session_days.uninstall(schema_editor.connection)
-
-
 class Migration(migrations.Migration):
     initial = True
 
@@ -40,5 +28,5 @@ class Migration(migrations.Migration):
                                                         name="session_day_key")],
             },
         ),
-        migrations.RunPython(install, uninstall),
+        # The triggers that keep it, and its first count, come after all migrations (session_days.py).
     ]

@@ -297,7 +297,9 @@ def children_tables(user: Any, p: Period, regions: list[Region],
             grouped[r["top"]][name] += r[name]
     rows = [Row(c.code, c.name, _child_values(grouped.get(c.pk)), _link("children:list", category=c.pk, **base))
             for c in categories]
-    any_category = links.aggregate(**_child_counts(user, p, prefix="child"))
+    # The children with any category, counted on the files themselves: no count of distinct children over links.
+    any_category = children.filter(pk__in=ChildCategory.objects.values("child_id")).aggregate(
+        **_child_counts(user, p))
     tables.append(_child_table("children_by_category", _("Children by category"), _("category"), rows,
                                total=_child_values(any_category),
                                note=_("A child may belong to several categories; the total counts each child once.")))

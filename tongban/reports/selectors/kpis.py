@@ -185,9 +185,11 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
     by_team: dict[int, Figures] = defaultdict(Figures)
     by_project: dict[int, Figures] = defaultdict(Figures)
 
+    team_ids = {t.pk for t in teams}
+
     def both(project_id: int, team: Team | int | None) -> list[Figures]:
         team_id = team.pk if isinstance(team, Team) else team
-        return [by_project[project_id]] + ([by_team[team_id]] if team_id in {t.pk for t in teams} else [])
+        return [by_project[project_id]] + ([by_team[team_id]] if team_id in team_ids else [])
 
     cases = scoped_cases(user, p).filter(project_id__in=ids)
     activities = scoped_activities(user, p).filter(project_id__in=ids)
