@@ -83,6 +83,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ChildForm(request.POST or None, **child_form_choices(request.user))
     candidates: list[Any] = []
+    elsewhere = 0
     if request.method == "POST" and form.is_valid():
         try:
             child = services.child_register(
@@ -90,7 +91,11 @@ def child_create(request: HttpRequest) -> HttpResponse:
                 confirmed_new=form.cleaned_data["confirmed_new"],
                 categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
         except services.DuplicateSuspected as exc:
-            candidates = exc.candidates
+            # Files outside the user's area are counted, never shown: no name, birth date or place leaks.
+            visible = set(children_visible_to(request.user).filter(pk__in=[c.pk for c, _why in exc.candidates])
+                          .values_list("pk", flat=True))
+            candidates = [(c, why) for c, why in exc.candidates if c.pk in visible]
+            elsewhere = len(exc.candidates) - len(candidates)
             form.add_error(None, exc.messages[0])
             form.data = form.data.copy()
             form.data["confirmed_new"] = "on"
@@ -99,7 +104,8 @@ def child_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The file of %(name)s has been opened.") % {"name": child.name})
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "candidates": candidates, "creating": True})
+    return render(request, "children/form.html", {"form": form, "candidates": candidates, "elsewhere": elsewhere,
+                                                  "creating": True})
 
 
 

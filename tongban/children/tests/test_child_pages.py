@@ -305,6 +305,22 @@ def test_registering_a_suspected_duplicate_lists_it_and_a_second_save_confirms(c
     assert Child.objects.filter(name="禤子琪").count() == 2
 
 
+def test_registering_a_child_on_file_in_another_banner_says_so_without_disclosing_that_file(client):
+    other = make_child(actor=cast("worker_etuoke"), name="禤子琪", with_id=False, birth_date=born_years_ago(8),
+                       sex="F", region=village("150624"), school="乌兰镇中心小学")
+    signed_in(client, "worker_dalate")
+    data = register_data(birth_date=other.birth_date.isoformat(), sex="F")
+
+    response = client.post("/children/new/", data)
+
+    page_text = response.content.decode()
+    assert response.status_code == 200 and response.context["candidates"] == []
+    assert response.context["elsewhere"] == 1
+    assert other.region.name not in page_text and f"/children/{other.pk}/" not in page_text
+    assert not Child.objects.filter(name="禤子琪", region__code__startswith="150621").exists()
+    assert client.post("/children/new/", {**data, "confirmed_new": "on"}).status_code == 302
+
+
 def test_editing_a_file_changed_meanwhile_shows_the_conflict_and_keeps_the_typed_values(client):
     child = make_child(school="树林召小学")
     stale = form_data(child, school="昭君镇中心小学", address="昭君镇五股地村")
