@@ -1,3 +1,4 @@
+from copy import copy
 from datetime import date
 from typing import Any
 
@@ -189,7 +190,8 @@ def _differences(form: ChildForm, saved: Child) -> list[tuple[Any, Any, Any]]:
 def family_edit(request: HttpRequest, pk: int, member_pk: int | None = None) -> HttpResponse:
     child = access_child(request.user, pk, for_write=True)
     member = get_object_or_404(FamilyMember, pk=member_pk, child=child) if member_pk else None
-    form = FamilyMemberForm(request.POST or None, instance=member)
+    # The form validates on a copy: the service compares the member as saved with what was typed, and audits that.
+    form = FamilyMemberForm(request.POST or None, instance=copy(member))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
         phone = form.cleaned_data["phone"]

@@ -396,6 +396,17 @@ def test_a_family_members_phone_is_kept_when_the_form_leaves_it_empty(client):
     assert (saved.works_away, saved.phone()) == (True, "13904771234")
 
 
+def test_changing_a_family_member_on_the_page_records_what_changed_in_the_audit_trail(client):
+    child, mother = a_file()
+    signed_in(client, "worker_dalate")
+
+    client.post(page(child, "family/{member}", mother), {"relation": "mother", "life_status": "alive",
+                                                          "works_away": "on"})
+
+    event = AuditEvent.objects.filter(action="update", target_id=str(mother.pk)).latest("pk")
+    assert event.changes["works_away"] is True and "relation" not in event.changes
+
+
 def test_removing_a_family_member_from_the_file(client):
     child, mother = a_file()
     signed_in(client, "lead_dalate")
