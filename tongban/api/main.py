@@ -55,6 +55,11 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # ninja runs its throttles only once a caller is known, so calls without valid credentials (guessed tokens
+    # included) are counted against their address here: an address past its budget gets 429, not another 401.
+    throttle = PerAddressThrottle()
+    if not throttle.allow_request(request):
+        return _throttled(request, Throttled(wait=throttle.wait()))
     response = api.create_response(request, {"detail": _("Sign in or send a valid API token.")}, status=401)
     response["WWW-Authenticate"] = "Bearer"
     return response

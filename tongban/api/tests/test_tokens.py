@@ -77,6 +77,15 @@ def test_calls_from_one_address_share_a_limit_across_tokens(client: Client, sett
     assert client.get("/api/v1/children/?limit=1", **bearer(second)).status_code == 429
 
 
+def test_calls_with_bad_tokens_count_against_their_address(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.API_RATE_PER_ADDRESS = "3/m"
+    guesses = [client.get("/api/v1/children/", **bearer(f"guess-{n}")).status_code for n in range(4)]
+    assert guesses == [401, 401, 401, 429]
+    # the address's budget is spent for valid tokens too
+    response = client.get("/api/v1/children/?limit=1", **bearer(token_for("lead_dalate")))
+    assert response.status_code == 429 and int(response["Retry-After"]) >= 1
+
+
 def test_schema_and_docs_are_served_from_our_own_static_files(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200 and "/api/v1/children/" in schema.json()["paths"]
