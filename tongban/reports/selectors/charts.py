@@ -17,7 +17,6 @@ from tongban.reports.selectors.figures import (
     months,
     roll_up,
     scoped_activities,
-    scoped_children,
 )
 
 
@@ -35,9 +34,7 @@ def chart_data(user: Any, p: Period, stats: Statistics) -> dict[str, Any]:
 
     # Month by month: new files, sessions and group activities.
     month_keys = [f"{m.year}-{m.month:02d}" for m in months(p)]
-    screened = dict(scoped_children(user, p).filter(created_at__gte=p.starts, created_at__lt=p.ends).order_by()
-                    .annotate(month=month_bucket("created_at", p, moments=True)).values("month")
-                    .annotate(n=Count("pk")).values_list("month", "n"))
+    screened = stats.screened_months
     sessions: dict[str, int] = defaultdict(int)
     for r in stats.sessions:
         sessions[r["month"]] += r["n"]

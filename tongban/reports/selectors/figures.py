@@ -16,13 +16,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, Count, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Substr
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts.access import cases_by_area_q, scope_for, sees_child_files
+from tongban.accounts.access import cases_by_area_q, cases_of_visible_children_q, scope_for, sees_child_files
 from tongban.activities.models import Activity, ActivityType, ActivityVolunteer, Attendance, BrandLine
 from tongban.activities.selectors import activities_visible_to
 from tongban.cases.choices import ExitReason, ReferralKind, ReferralStatus, SessionType, Stage
@@ -107,6 +107,8 @@ class Statistics:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     # Children on record by region path and category code, for the chart of categories stacked by region.
     category_paths: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Files opened in each month of the period ("2026-03"), for the monthly chart.
+    screened_months: dict[str, int] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Table:
         return self.tables[key]
@@ -209,17 +211,24 @@ def scoped_volunteers(user: Any, p: Period) -> QuerySet[Volunteer]:
 
 # Children ---------------------------------------------------------------------------------------------------
 
+def served_children(user: Any, p: Period) -> QuerySet[Case]:
+    """The ids of the children served through case work in the period: a case the viewer may see, open at some time
+    in it. Only ever asked of children already scoped (scoped_children, which applies the viewer's area and the
+    chosen region), so the cases are chosen by what the case itself says (cases_of_visible_children_q): a city's
+    list of served children is read from one index instead of joining each case back to its child."""
+    qs = cases_active_in(Case.objects.filter(cases_of_visible_children_q(user)), p)
+    return (qs.filter(project=p.project) if p.project else qs).values("child_id")
+
+
 def _child_counts(user: Any, p: Period, prefix: str = "") -> dict[str, Any]:
     """Three conditional counts: files on record at the period's end, files opened (screened) in the period,
     and children served through case work in the period (a case open at some time in it)."""
-    served = cases_active_in(scoped_cases(user, p), p).values("child_id")
     on = f"{prefix}__" if prefix else ""
-    is_served = Q(**{f"{on}pk__in": served})
+    is_served = Q(**{f"{on}pk__in": served_children(user, p)})
     return {
-        "on_file": Count(f"{on}pk", filter=Q(**{f"{on}created_at__lt": p.ends}) | is_served, distinct=bool(prefix)),
-        "screened": Count(f"{on}pk", filter=Q(**{f"{on}created_at__gte": p.starts, f"{on}created_at__lt": p.ends}),
-                          distinct=bool(prefix)),
-        "served": Count(f"{on}pk", filter=is_served, distinct=bool(prefix)),
+        "on_file": Count(f"{on}pk", filter=Q(**{f"{on}created_at__lt": p.ends}) | is_served),
+        "screened": Count(f"{on}pk", filter=Q(**{f"{on}created_at__gte": p.starts, f"{on}created_at__lt": p.ends})),
+        "served": Count(f"{on}pk", filter=is_served),
     }
 
 
@@ -265,10 +274,47 @@ def roll_up(by_path: dict[str, dict[str, Any]], regions: list[Region]) -> tuple[
     return totals, elsewhere
 
 
-def children_tables(user: Any, p: Period, regions: list[Region],
-                    category_paths: dict[str, dict[str, int]]) -> list[Table]:
+def _screened_month(p: Period) -> Any:
+    """The local month a file was opened in ("2026-03"), or "" for a file not opened in the period: the months'
+    bounds cut to the period's, so that a file counts as screened exactly when it has a month."""
+    whens = []
+    for start in months(p):
+        after = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        low = max(timezone.make_aware(datetime.combine(start, time.min)), p.starts)
+        high = min(timezone.make_aware(datetime.combine(after, time.min)), p.ends)
+        whens.append(When(created_at__gte=low, created_at__lt=high, then=Value(f"{start:%Y-%m}")))
+    return SqlCase(*whens, default=Value(""), output_field=CharField())
+
+
+def _category_links(children: QuerySet[Child]) -> tuple[QuerySet[ChildCategory], list[DifficultyCategory]]:
+    """The links of the children to categories, each child once under a category (a subtype counts under its
+    category, as the children list filters), and the active categories the table shows.
+
+    A child linked to a category and to its subtype, or to two subtypes, would count twice: the links after the
+    first of such a family are left out (a test of the link's own family in the unique index of child and
+    category), which lets the table count rows instead of distinct children."""
+    every = list(DifficultyCategory.objects.order_by("order", "code"))
+    shown = [c for c in every if c.parent_id is None and c.active]
+    families: dict[int, list[int]] = defaultdict(list)
+    for c in every:
+        if c.parent_id is not None:
+            families[c.parent_id].append(c.pk)
+    links = ChildCategory.objects.filter(child__in=children.values("pk"))
+    for parent, subtypes in families.items():
+        members = [parent, *subtypes]
+        earlier = ChildCategory.objects.filter(child_id=OuterRef("child_id"), category_id__in=members,
+                                               category_id__lt=OuterRef("category_id"))
+        links = links.exclude(Q(category_id__in=members) & Exists(earlier))
+    top = SqlCase(*[When(category_id__in=subtypes, then=Value(parent)) for parent, subtypes in families.items()],
+                  default=F("category_id"), output_field=IntegerField())
+    return links.order_by().annotate(top=top), shown
+
+
+def children_tables(user: Any, p: Period, regions: list[Region], category_paths: dict[str, dict[str, int]],
+                    screened_months: dict[str, int]) -> list[Table]:
     """The tables of children; `category_paths` receives the children on record of each category by region path
-    (a child is in one region, so the counts of a category add up across regions)."""
+    (a child is in one region, so the counts of a category add up across regions), `screened_months` the files
+    opened in each month of the period (for the monthly chart)."""
     children = scoped_children(user, p)
     base = {"region": p.region.pk} if p.region else {}
     tables = []
@@ -283,29 +329,21 @@ def children_tables(user: Any, p: Period, regions: list[Region],
         rows.append(Row("", str(_("recorded at a higher level")), _child_values(elsewhere)))
     tables.append(_child_table("children_by_region", _("Children by region"), _("region"), rows))
 
-    # By category, a subtype counted under its category (as the children list filters); a child may have several.
-    categories = list(DifficultyCategory.objects.filter(parent__isnull=True, active=True).order_by("order", "code"))
+    # By category, by region too for the chart of categories stacked by region: one pass over the links.
+    links, categories = _category_links(children)
     code_of = {c.pk: c.code for c in categories}
-    links = ChildCategory.objects.filter(child__in=children.values("pk"))
-    # By region too, for the chart of categories stacked by region: one scan for both.
     grouped: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in (links.order_by().annotate(top=Coalesce("category__parent_id", "category_id"))
-              .values("child__region__path", "top").annotate(**_child_counts(user, p, prefix="child"))):
+    for r in links.values("child__region__path", "top").annotate(**_child_counts(user, p, prefix="child")):
         if r["top"] in code_of:
             category_paths[r["child__region__path"]][code_of[r["top"]]] = r["on_file"]
         for name in ("on_file", "screened", "served"):
             grouped[r["top"]][name] += r[name]
-    rows = [Row(c.code, c.name, _child_values(grouped.get(c.pk)), _link("children:list", category=c.pk, **base))
-            for c in categories]
-    # The children with any category, counted on the files themselves: no count of distinct children over links.
-    any_category = children.filter(pk__in=ChildCategory.objects.values("child_id")).aggregate(
-        **_child_counts(user, p))
-    tables.append(_child_table("children_by_category", _("Children by category"), _("category"), rows,
-                               total=_child_values(any_category),
-                               note=_("A child may belong to several categories; the total counts each child once.")))
+    category_rows = [Row(c.code, c.name, _child_values(grouped.get(c.pk)),
+                         _link("children:list", category=c.pk, **base)) for c in categories]
 
-    # By age band at the end of the period, by sex and by ethnicity: one grouped query for the three tables (at
-    # most 2 × 5 × 56 groups), added up in Python, instead of one scan of the files for each.
+    # By age band at the end of the period, by sex and by ethnicity, with or without any category, and by the
+    # month of screening: one grouped query (groups bounded by bands × sexes × groups × months, not by the files)
+    # added up in Python, instead of one scan of a city's files for each table and for the chart.
     bands = []
     for low, high in AGE_BANDS:
         key = f"{low}-{high}" if high is not None else f"{low}+"
@@ -318,11 +356,24 @@ def children_tables(user: Any, p: Period, regions: list[Region],
     by_band: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_sex: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_ethnicity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in (children.order_by().annotate(band=band).values("band", "sex", "ethnicity")
-              .annotate(**_child_counts(user, p))):
-        for bucket in (by_band[r["band"]], by_sex[r["sex"]], by_ethnicity[r["ethnicity"]]):
+    any_category: dict[str, int] = defaultdict(int)
+    counts = {**_child_counts(user, p), "n": Count("pk")}
+    del counts["screened"]  # a file is screened in the period exactly when it has a month of screening
+    for r in (children.order_by()
+              .annotate(band=band, month=_screened_month(p),
+                        listed=Exists(ChildCategory.objects.filter(child_id=OuterRef("pk"))))
+              .values("band", "sex", "ethnicity", "month", "listed").annotate(**counts)):
+        r["screened"] = r["n"] if r["month"] else 0
+        screened_months[r["month"]] += r["screened"]
+        for bucket in (by_band[r["band"]], by_sex[r["sex"]], by_ethnicity[r["ethnicity"]],
+                       *((any_category,) if r["listed"] else ())):
             for name in ("on_file", "screened", "served"):
                 bucket[name] += r[name]
+    # The children with any category, each once: counted on the files themselves, not over their links.
+    tables.append(_child_table("children_by_category", _("Children by category"), _("category"), category_rows,
+                               total=_child_values(any_category),
+                               note=_("A child may belong to several categories; the total counts each child once.")))
+
     rows = [Row(key, (f"{low}–{high} " if high is not None else f"{low}+ ") + str(_("years")),
                 _child_values(by_band.get(key)), _link("children:list", age_min=low, age_max=high, **base))
             for key, low, high, _cond in bands]
@@ -522,7 +573,8 @@ def statistics(user: Any, p: Period) -> Statistics:
     regions = breakdown_regions(user, p)
     cases, session_grid = case_tables(user, p)
     category_paths: dict[str, dict[str, int]] = defaultdict(dict)
-    tables = [*children_tables(user, p, regions, category_paths), *cases, *activity_tables(user, p),
+    screened_months: dict[str, int] = defaultdict(int)
+    tables = [*children_tables(user, p, regions, category_paths, screened_months), *cases, *activity_tables(user, p),
               *volunteer_tables(user, p), donation_table(user, p)]
     by_key = {t.key: t for t in tables}
     children, sessions = by_key["children_by_region"].total, by_key["sessions_by_type"].total
@@ -548,4 +600,4 @@ def statistics(user: Any, p: Period) -> Statistics:
          _link("donations:list", kind="goods", **period)),
     ]
     return Statistics(period=p, tables=by_key, headline=headline, regions=regions, sessions=session_grid,
-                      category_paths=category_paths)
+                      category_paths=category_paths, screened_months=screened_months)

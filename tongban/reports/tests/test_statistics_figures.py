@@ -188,3 +188,42 @@ def test_records_of_last_year_leave_this_year_s_figures_alone():
     assert after["sessions_by_type"].total == before["sessions_by_type"].total
     before_figures = statistics(cast("bureau_dalate"), Period(*last_year()))
     assert before_figures["sessions_by_type"].value("counselling") >= 1
+
+
+def test_a_child_in_a_category_and_in_its_subtypes_counts_once_under_the_category():
+    from tongban.children.tests.factories import category, make_child
+
+    both = make_child(name="钱小禾")
+    two_subtypes = make_child(name="孙小木")
+    for child, codes in ((both, ("difficulty", "difficulty_poverty")),
+                         (two_subtypes, ("difficulty_poverty", "difficulty_disability"))):
+        for code in codes:
+            ChildCategory.objects.get_or_create(child=child, category=category(code),
+                                                defaults={"source": ChildCategory.Source.RECORDED})
+    first, last = this_year()
+    area = Area(region("150621").path, first, last)
+
+    table = statistics(cast("bureau_dalate"), Period(first, last))["children_by_category"]
+
+    assert table.row("difficulty").values == counting.in_category(area, "difficulty")
+    with_any = {cc.child_id for cc in ChildCategory.objects.all()}
+    assert table.total == counting.add([f for pk, f in counting.child_figures(area).items() if pk in with_any])
+
+
+@pytest.mark.parametrize("username", ["worker_dalate", "lead_dalate", "pm_ordos", "director_dalate"])
+def test_children_served_are_the_viewer_s_children_with_a_case_the_viewer_may_see(username):
+    from tongban.cases.selectors import cases_visible_to
+    from tongban.cases.tests.factories import make_case
+    from tongban.children.selectors import children_visible_to
+
+    make_case(name="李小林")
+    user = cast(username)
+    first, last = this_year()
+
+    stats = statistics(user, Period(first, last))
+
+    visible = set(children_visible_to(user).values_list("pk", flat=True))
+    with_case = {c.child_id for c in cases_visible_to(user)
+                 if c.opened_on <= last and (c.closed_on is None or c.closed_on >= first)}
+    assert stats["children_by_region"].total[2] == len(visible & with_case)
+    assert stats["children_by_sex"].total[2] == len(visible & with_case)
