@@ -15,11 +15,11 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
 
 from tongban.accounts.access import may_read_counselling_notes
 from tongban.cases.models import Case, StageChange
 from tongban.cases.selectors import Event, assessment_comparison, cases_in_full, child_timeline, scores_in_order
+from tongban.cases.wording import event_words
 from tongban.children import rules
 from tongban.children.models import Child
 from tongban.children.outsiders import Scrubber, county_label, outsider_id, outsider_phone
@@ -67,7 +67,6 @@ def _pdf(user: Any, child: Child, cases: list[Case], timeline: list[Event], *, o
                       for cc in child.categories.all()] if child_visible else []
         scrub = Scrubber(name=child.name, pseudonym=child.pseudonym,
                          family=[(m.name, str(m.get_relation_display())) for m in family])
-        events = [(e, render_to_string("cases/_timeline_event.html", {"e": e, "v": e.obj})) for e in timeline]
         html = render_to_string("cases/print/file.html", {
             "kind": kind, "child": child, "outsider": outsider, "today": today, "age": child.age_on(today),
             "child_visible": child_visible,
@@ -79,7 +78,7 @@ def _pdf(user: Any, child: Child, cases: list[Case], timeline: list[Event], *, o
             "consents": list(child.consents.all()) if child_visible else [],
             "cases": [_case_context(c) for c in cases],
             "show_notes": may_read_counselling_notes(user) and not outsider,
-            "timeline": [(e, mark_safe(text)) for e, text in events],  # noqa: S308 - our own escaped template
+            "timeline": [(e, event_words(e)) for e in timeline],
             "printed_by": user,
         })
         if outsider:

@@ -16,6 +16,7 @@ from tongban.activities.selectors import attendance_for_child
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.cases.selectors import child_timeline
+from tongban.cases.wording import timeline_line
 from tongban.children import rules, services
 from tongban.children.forms import (
     ChildFilterForm,
@@ -137,7 +138,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "children/detail.html", {
         "child": child, "family": family, "categories": categories, "today": today,
         "consents": list(child.consents.all()), "consent_missing": services.consent_missing(child, today),
-        "timeline": timeline,
+        "timeline": timeline, "timeline_lines": [timeline_line(e) for e in timeline],
         "open_case": next((e.obj for e in timeline if e.kind == "case_opened" and e.obj.is_open), None),
         "may_open_case": scope.may_write("case"),
         "attendances": attendance_for_child(child)[:50],
