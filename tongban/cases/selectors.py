@@ -23,6 +23,7 @@ from tongban.cases.models import (
     Task,
     Transfer,
 )
+from tongban.core.links import link_maker
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -196,8 +197,9 @@ def child_timeline(user: Any, child: Any) -> list[Event]:
                 events.append(Event(case.closed_on, "case_closed", case, url[case.pk], rank=8))
         for a in Assessment.objects.filter(case_id__in=ids).select_related("assessor"):
             events.append(Event(a.assessed_on, "assessment", a, f"{url[a.case_id]}#assessment-{a.pk}", rank=3))
+        session_link = {c.pk: link_maker("cases:session", c.pk) for c in cases}
         for s in ServiceSession.objects.filter(case_id__in=ids).select_related("worker").defer("notes"):
-            events.append(Event(s.held_on, "session", s, reverse("cases:session", args=[s.case_id, s.pk]), rank=5))
+            events.append(Event(s.held_on, "session", s, session_link[s.case_id](s.pk), rank=5))
         for r in Referral.objects.filter(case_id__in=ids):
             events.append(Event(r.sent_on, "referral", r, f"{url[r.case_id]}#referral-{r.pk}", rank=6))
         for t in Transfer.objects.filter(case_id__in=ids).select_related("from_worker", "to_worker"):
@@ -210,12 +212,11 @@ def child_timeline(user: Any, child: Any) -> list[Event]:
 
 def _community_events(child: Any) -> list[Event]:
     """Volunteer pairings and the group activities the child took part in (apps volunteers and activities)."""
-    from django.urls import reverse
-
     from tongban.activities.selectors import attendance_for_child
 
-    events = [Event(p.starts_on, "pairing", p, reverse("volunteers:pairing", args=[p.pk]), rank=1)
+    pairing, activity = link_maker("volunteers:pairing"), link_maker("activities:detail")
+    events = [Event(p.starts_on, "pairing", p, pairing(p.pk), rank=1)
               for p in child.pairings.select_related("volunteer__team")]
-    events += [Event(a.activity.held_on, "activity", a, reverse("activities:detail", args=[a.activity_id]), rank=1)
+    events += [Event(a.activity.held_on, "activity", a, activity(a.activity_id), rank=1)
                for a in attendance_for_child(child)]
     return events

@@ -44,9 +44,11 @@ from tongban.cases.selectors import (
     stage_counts,
     with_session_counts,
 )
+from tongban.cases.wording import session_line
 from tongban.children.models import Child
 from tongban.children.selectors import access_child
 from tongban.core.forms import add_service_errors
+from tongban.core.links import link_maker
 from tongban.core.paging import CappedPaginator
 from tongban.core.pdf import pdf_response
 
@@ -122,16 +124,20 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan: Plan | None = getattr(case, "plan", None)
     approvals = list(case.approvals.all())
     pending = [a for a in approvals if a.state == "pending"]
+    sessions = list(case.sessions.all())
+    session_link = link_maker("cases:session", case.pk)
+    may_read_notes = may_read_counselling_notes(request.user)
     return render(request, "cases/detail.html", {
         "case": case, "child": case.child, "assessments": [(a, scores_in_order(a)) for a in assessments],
         "comparison": assessment_comparison(assessments), "plan": plan,
-        "goals": list(plan.goals.all()) if plan else [], "sessions": list(case.sessions.all()),
+        "goals": list(plan.goals.all()) if plan else [], "sessions": sessions,
+        "session_lines": [session_line(s, session_link(s.pk), may_read_notes=may_read_notes) for s in sessions],
         "referrals": list(case.referrals.all()), "transfers": list(case.transfers.all()),
         "approvals": approvals, "pending": pending, "follow_ups": list(case.follow_ups.all()),
         "may_write": scope.may_write("case") and case.stage != Stage.ENDED,
         "may_transfer": scope.may_write("case_transfer") and case.stage != Stage.ENDED,
         "may_approve": bool(pending) and may_approve(request.user, case.team),
-        "may_read_notes": may_read_counselling_notes(request.user),
+        "may_read_notes": may_read_notes,
         "moves": BUTTON_MOVES.get(case.stage, []), "is_open": case.stage in OPEN_STAGES,
         "referral_status_form": ReferralStatusForm(), "decision_form": DecisionForm(),
     })

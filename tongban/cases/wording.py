@@ -1,8 +1,9 @@
-"""How the child's timeline words each event, written in Python instead of a template included once per line.
+"""The long lists of the file and case pages, one line per event or session, written in Python.
 
-A child in service for a year has a hundred or more sessions: an include per line, with its chain of {% if %}s
-and translations, cost more than the rest of the file page. The wording, the escaping and the translated
-messages are the template's own (tests/test_wording.py compares the two line by line).
+A child in service for a year has a hundred or more sessions: a template include per line of the timeline, with
+its chain of {% if %}s and translations, or a {% url %} and three filters per session on the case page, cost more
+than the rest of the page. The wording, the escaping and the translated messages are the templates' own
+(tests/test_wording.py compares them line by line with the templates they replace).
 """
 
 from datetime import date
@@ -10,7 +11,8 @@ from typing import Any
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 
 from tongban.cases.selectors import Event
 
@@ -23,53 +25,54 @@ def _day(value: date) -> str:
     return value.isoformat()
 
 
-def _say(message: str, **values: Any) -> str:
+def _say(translated: str, **values: Any) -> str:
     """A translated message with escaped values; the translation itself is trusted, as {% blocktranslate %} does."""
-    return gettext(message) % {k: _e(v) for k, v in values.items()}
+    return translated % {k: _e(v) for k, v in values.items()}
 
 
 def _words(e: Event) -> str:  # noqa: C901, PLR0911 - one branch per kind of event, as the template had
     v = e.obj
     kind = e.kind
     if kind == "session":
-        return _say("%(kind)s, %(minutes)s minutes", kind=v.get_kind_display(), minutes=v.minutes)
+        return _say(gettext("%(kind)s, %(minutes)s minutes"), kind=v.get_kind_display(), minutes=v.minutes)
     if kind == "file_opened":
         return _e(gettext("File opened"))
     if kind == "screened":
-        return _say("Screened in %(source)s", source=v.source_name)
+        return _say(gettext("Screened in %(source)s"), source=v.source_name)
     if kind == "verification":
-        text = _say("Home verification by %(visitor)s", visitor=v.visitor)
+        text = _say(gettext("Home verification by %(visitor)s"), visitor=v.visitor)
         if v.file_confirmed:
             text += " · " + _e(gettext("file confirmed"))
         else:
-            text += " · " + _say("corrected: %(fields)s",
+            text += " · " + _say(gettext("corrected: %(fields)s"),
                                  fields=mark_safe("、".join(_e(label) for label in v.corrected_labels())))  # noqa: S308
         if v.notes:
             text += f'<br><span class="muted">{_e(v.notes)}</span>'
         return text
     if kind == "case_opened":
-        return _say("Case opened, social worker %(worker)s", worker=v.worker)
+        return _say(gettext("Case opened, social worker %(worker)s"), worker=v.worker)
     if kind == "assessment":
-        return _e(gettext("Re-assessment" if v.is_reassessment else "Assessment")) + " · " + _e(v.get_risk_display())
+        what = gettext("Re-assessment") if v.is_reassessment else gettext("Assessment")
+        return _e(what) + " · " + _e(v.get_risk_display())
     if kind == "plan_approved":
         return _e(gettext("Service plan approved"))
     if kind == "referral":
-        return (_say("Referred to %(receiver)s (%(kind)s)", kind=v.get_kind_display(), receiver=v.receiver)
+        return (_say(gettext("Referred to %(receiver)s (%(kind)s)"), kind=v.get_kind_display(), receiver=v.receiver)
                 + " · " + _e(v.get_status_display()))
     if kind == "transfer":
-        return _say("Case handed over from %(old)s to %(new)s", old=v.from_worker, new=v.to_worker)
+        return _say(gettext("Case handed over from %(old)s to %(new)s"), old=v.from_worker, new=v.to_worker)
     if kind == "case_closed":
-        return _say("Case closed: %(reason)s", reason=v.get_exit_reason_display())
+        return _say(gettext("Case closed: %(reason)s"), reason=v.get_exit_reason_display())
     if kind == "pairing":
-        text = _say("Paired with volunteer %(volunteer)s (%(team)s)", volunteer=v.volunteer.name,
+        text = _say(gettext("Paired with volunteer %(volunteer)s (%(team)s)"), volunteer=v.volunteer.name,
                     team=v.volunteer.team.name)
         if v.ends_on:
-            text += " · " + _say("until %(day)s", day=_day(v.ends_on))
+            text += " · " + _say(gettext("until %(day)s"), day=_day(v.ends_on))
         return text
     if kind == "activity":
-        return _say("Took part in “%(title)s” (%(kind)s)", title=v.activity.title, kind=v.activity.type)
+        return _say(gettext("Took part in “%(title)s” (%(kind)s)"), title=v.activity.title, kind=v.activity.type)
     if kind == "follow_up":
-        return _say("Follow-up visit after %(months)s months", months=v.months)
+        return _say(gettext("Follow-up visit after %(months)s months"), months=v.months)
     return ""
 
 
@@ -87,3 +90,20 @@ def timeline_line(e: Event) -> SafeString:
         return mark_safe(  # noqa: S308 - escaped
             f'<li data-kind="{_e(e.kind)}"><time datetime="{day}">{day}</time> <a href="{url}">{words}</a></li>')
     return mark_safe(f'<li data-kind="{_e(e.kind)}"><time datetime="{day}">{day}</time> {words}</li>')  # noqa: S308
+
+
+def session_line(s: Any, url: str, *, may_read_notes: bool) -> SafeString:
+    """One session on the case page: day, kind, minutes, worker, and the notes only for those who may read them."""
+    minutes = _say(gettext("%(minutes)s minutes"), minutes=s.minutes)
+    text = (f'\n    <li class="record"><a href="{_e(url)}"><strong>{_day(s.held_on)} {_e(s.get_kind_display())}'
+            f"</strong></a>\n      <span>{minutes} · {_e(s.worker)}")
+    if s.participants:
+        text += f" · {_e(s.participants)}"
+    text += "</span>\n      "
+    if may_read_notes:
+        if s.notes:
+            text += f'<span class="muted notes">{_e(Truncator(s.notes).chars(160))}</span>'
+        n = len(s.attachments.all())
+        if n:
+            text += f'<span class="tag">{ngettext("%(n)s attachment", "%(n)s attachments", n) % {"n": n}}</span>'
+    return mark_safe(text + "\n    </li>")  # noqa: S308 - every value is escaped above

@@ -12,7 +12,8 @@ from tongban.cases.choices import Stage
 from tongban.cases.selectors import Event, child_timeline
 from tongban.cases.tests.factories import bring_to, days_ago, make_case
 from tongban.cases.tests.test_timeline import a_long_case
-from tongban.cases.wording import event_words, timeline_line
+from tongban.cases.wording import event_words, session_line, timeline_line
+from tongban.core.links import link_maker
 from tongban.testing import cast
 
 # cases/_timeline_event.html as it was, included once per line of the file page's timeline (kept beside this test).
@@ -80,3 +81,29 @@ def test_a_real_childs_timeline_reads_as_it_did():
 
     assert len({e.kind for e in events}) >= 9
     assert [timeline_line(e) for e in events] == [old_line(e) for e in events]
+
+
+# The sessions of cases/detail.html as they were, a {% url %} and three filters per session.
+OLD_SESSIONS = Template((Path(__file__).parent / "session_as_template.html").read_text())
+
+
+def a_session(pk: int, *, notes: str = "", attachments: int = 0, participants: str = "") -> SimpleNamespace:
+    return SimpleNamespace(pk=pk, held_on=date(2025, 3, pk), get_kind_display=shown("个案<辅导>"), minutes=45 + pk,
+                           worker=TRICKY, participants=participants, notes=notes,
+                           attachments=SimpleNamespace(all=shown([object()] * attachments)))
+
+
+SESSIONS = [a_session(1), a_session(2, notes=TRICKY * 10, attachments=1, participants="奶奶 & 孩子"),
+            a_session(3, notes="短", attachments=3), a_session(4, notes="x" * 160), a_session(5, notes="y" * 161)]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("may_read_notes", [True, False])
+def test_each_session_of_a_case_reads_as_the_template_wrote_it(language, may_read_notes):
+    case = SimpleNamespace(pk=77)
+    link = link_maker("cases:session", case.pk)
+    with translation.override(language):
+        old = OLD_SESSIONS.render(Context({"sessions": SESSIONS, "case": case, "may_read_notes": may_read_notes}))
+        new = "".join(session_line(s, link(s.pk), may_read_notes=may_read_notes) for s in SESSIONS)
+
+    assert new == old
