@@ -36,7 +36,9 @@ from tongban.children.selectors import (
     filter_children,
     search_children,
 )
+from tongban.children.wording import child_line
 from tongban.core.forms import add_service_errors
+from tongban.core.links import link_maker
 from tongban.core.paging import CappedPaginator
 from tongban.core.pdf import pdf_response
 from tongban.regions.selectors import regions_visible_to
@@ -72,8 +74,10 @@ def child_list(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(qs.order_by("name_pinyin", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    detail = link_maker("children:detail")
     return render(request, "children/list.html", {
-        "page": page, "form": form, "query": query.urlencode(), "today": date.today(),
+        "page": page, "lines": [child_line(child, detail(child.pk)) for child in page], "form": form,
+        "query": query.urlencode(), "today": date.today(),
         "may_write": scope_for(request.user).may_write("child"),
         "may_reveal": scope_for(request.user).may_reveal(),
     })
