@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
@@ -192,13 +193,18 @@ class Child(models.Model):
         return crypto.decrypt(self.id_encrypted)
 
     def set_id_number(self, number: str) -> None:
-        self.id_encrypted = crypto.encrypt(number)
-        self.id_masked = idnumber.mask(number) if number else ""
-        self.id_digest = crypto.blind_index(number, "id")
-        t4, t5, t6 = idnumber.tails(number) if number else ("", "", "")
-        self.id_tail4 = crypto.blind_index(t4, "id4")
-        self.id_tail5 = crypto.blind_index(t5, "id5")
-        self.id_tail6 = crypto.blind_index(t6, "id6")
+        for name, value in id_number_fields(number).items():
+            setattr(self, name, value)
+
+
+def id_number_fields(number: str, *, digest: Callable[[str, str], str] = crypto.blind_index) -> dict[str, str]:
+    """The stored fields of an ID number: encrypted, masked, and keyed digests of it and of its last 4-6 digits.
+
+    `digest` may remember digests already made (the screening import makes tens of thousands at once)."""
+    t4, t5, t6 = idnumber.tails(number) if number else ("", "", "")
+    return {"id_encrypted": crypto.encrypt(number), "id_masked": idnumber.mask(number) if number else "",
+            "id_digest": digest(number, "id"), "id_tail4": digest(t4, "id4"), "id_tail5": digest(t5, "id5"),
+            "id_tail6": digest(t6, "id6")}
 
 
 class FamilyMember(models.Model):

@@ -7,7 +7,6 @@ index: an HMAC of the normalised value under BLIND_INDEX_KEY, which does not
 rotate with the encryption keys (changing it means rebuilding the indexes).
 """
 
-import base64
 import hmac
 from functools import lru_cache
 
@@ -59,4 +58,19 @@ def blind_index(value: str, purpose: str) -> str:
         return ""
     # hmac.digest: the one-shot C path, several times faster than building an HMAC object per value.
     digest = hmac.digest(settings.BLIND_INDEX_KEY.encode(), f"{purpose}:{value}".encode(), "sha256")
-    return base64.b32encode(digest[:20]).decode().rstrip("=").lower()
+    return _base32(digest[:20])
+
+
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+_BASE32_PAIRS = [a + b for a in _BASE32 for b in _BASE32]
+_PAIR_SHIFTS = tuple(range(150, -1, -10))
+
+
+def _base32(twenty: bytes) -> str:
+    """Lower-case base32 of 20 bytes (exactly 32 letters, no padding), as base64.b32encode spells it.
+
+    Two letters (10 bits) per lookup: the standard library's base32 is written in Python and took half of
+    the time of each digest, and an import computes four digests per ID number.
+    """
+    number = int.from_bytes(twenty, "big")
+    return "".join([_BASE32_PAIRS[(number >> shift) & 1023] for shift in _PAIR_SHIFTS])

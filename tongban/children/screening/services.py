@@ -132,9 +132,10 @@ def screening_import_now(*, actor: Any, project: Project, region: Region, file_n
     batch = ScreeningBatch.objects.create(
         project=project, region=region, created_by=actor, source_name=Path(file_name).name[:200],
         stored_file=store(data), mapping=_mapping_record(sheet, plans), state=ScreeningBatch.State.QUEUED)
-    save_checked(batch, data, check)
     mapping.remember(organisation_id, plans)
-    batch = screening_commit(batch_id=batch.pk, today=check.today)
+    # The rows were checked a moment ago in this process: the commit takes them as they are (and still looks
+    # again at the files on record) instead of sealing them into a file and reading them back.
+    batch = screening_commit(batch_id=batch.pk, today=check.today, checked=check)
     return check, batch
 
 
@@ -142,14 +143,17 @@ def plans_of(batch: ScreeningBatch, sheet: Sheet) -> list[mapping.ColumnPlan]:
     return mapping.propose(sheet, {}, dict(batch.mapping.get("fields", {})))
 
 
-def screening_commit(*, batch_id: int, today: date | None = None) -> ScreeningBatch:
-    """Check the ledger once more and write all of it, or nothing. Runs in the task worker."""
+def screening_commit(*, batch_id: int, today: date | None = None, checked: Check | None = None) -> ScreeningBatch:
+    """Check the ledger once more and write all of it, or nothing. Runs in the task worker.
+
+    `checked` is the check of this very file made by the caller in the same process (the command line);
+    without it the preview's saved reading is used, or every row is checked again."""
     batch = ScreeningBatch.objects.select_related("project", "region", "created_by").get(pk=batch_id)
     if batch.state not in (ScreeningBatch.State.QUEUED, ScreeningBatch.State.PREVIEW):
         return batch  # already done (a task run twice) or refused
     _set(batch, state=ScreeningBatch.State.RUNNING, rows_done=0)
     try:
-        return _commit(batch, today or date.today())
+        return _commit(batch, today or date.today(), checked)
     except Exception:
         # Never leave a batch "importing" for ever; the worker logs the error itself.
         _refuse(batch, _("The import stopped on an unexpected error. Nothing was imported. Try again later, "
@@ -159,11 +163,13 @@ def screening_commit(*, batch_id: int, today: date | None = None) -> ScreeningBa
         progress_path(batch).unlink(missing_ok=True)
 
 
-def _commit(batch: ScreeningBatch, today: date) -> ScreeningBatch:
+def _commit(batch: ScreeningBatch, today: date, checked: Check | None) -> ScreeningBatch:
     try:
         _require_place(batch.created_by, batch.project, batch.region)
-        data = stored_bytes(batch)
-        check = load_checked(batch, data, today)
+        check = checked
+        if check is None:
+            data = stored_bytes(batch)
+            check = load_checked(batch, data, today)
         if check is None:
             sheet = read_ledger(data)
             check = check_file(sheet, plans_of(batch, sheet), project=batch.project, region=batch.region,

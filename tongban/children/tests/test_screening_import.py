@@ -389,3 +389,64 @@ def test_the_uploaded_ledger_is_kept_encrypted(tmp_path):
     upload(tmp_path, [child_row("王子琪", birth=born_years_ago(6), number=number)])
     for stored in (tmp_path / "media" / "screening").iterdir():
         assert stored.read_bytes()[:2] != b"PK" and number.encode() not in stored.read_bytes()
+
+
+def test_duplicates_on_file_and_inside_the_ledger_are_each_reported_on_their_own_row(tmp_path):
+    on_file = make_child(name="陈一诺")
+    twin = make_child(name="周思远", with_id=False, birth_date=born_years_ago(10))
+    birth = born_years_ago(7)
+    rows = [
+        child_row("陈一诺", birth=on_file.birth_date, number=on_file.id_number()),  # row 3: on file by ID number
+        child_row("周思远", birth=twin.birth_date, 公民身份号码="", **{"所属乡镇（街道）": twin.region.parent.name,
+                                                                 "所属村（社区）": twin.region.name}),  # row 4: on file
+        # by name, birth date and village
+        child_row("赵天宇", birth=birth, sex="M"),  # row 5
+        child_row("赵天宇", birth=birth, sex="M"),  # row 6: row 5's name and birth date, another ID number
+        child_row("王子琪"),  # row 7
+    ]
+    batch = upload(tmp_path, rows)
+    assert places(batch, "skip") == {(3, "公民身份号码"), (4, "儿童姓名")}
+    assert (6, "儿童姓名") in places(batch, "warning") and (5, "儿童姓名") not in places(batch, "warning")
+    message = next(p["message"] for p in batch.problems if p["row"] == 6 and p["level"] == "warning")
+    assert "第 5 行" in message or "Row 5" in message
+    assert commit(batch).created_count == 3
+
+
+def test_the_same_id_number_twice_in_a_ledger_is_refused_on_the_second_row(tmp_path):
+    number = id_number(born_years_ago(7), "M")
+    rows = [child_row("赵天宇", birth=born_years_ago(7), sex="M", number=number),
+            child_row("赵天雨", birth=born_years_ago(7), sex="M", number=number)]
+    batch = upload(tmp_path, rows)
+    assert places(batch) == {(4, "公民身份号码")}
+    message = next(p["message"] for p in batch.problems if p["row"] == 4)
+    assert "第 3 行" in message or "row 3" in message
+
+
+def test_a_name_that_sounds_the_same_with_the_same_birth_date_on_file_is_flagged(tmp_path):
+    existing = make_child(name="陈一诺", with_id=False)
+    batch = upload(tmp_path, [child_row("陈依诺", birth=existing.birth_date), child_row("王子琪")])
+    assert places(batch, "warning") >= {(3, "儿童姓名")}
+    assert (4, "儿童姓名") not in places(batch, "warning")
+    assert commit(batch).created_count == 2
+
+
+def test_the_command_line_import_skips_files_on_record_and_opens_each_other_child_once(tmp_path):
+    from tongban.children.screening.services import screening_import_now
+
+    on_file = make_child(name="陈一诺")
+    number = id_number(born_years_ago(8), "M")
+    rows = [child_row("陈一诺", birth=on_file.birth_date, number=on_file.id_number()),
+            child_row("王子琪", birth=born_years_ago(8), sex="M", number=number)]
+    check, batch = screening_import_now(actor=cast("lead_dalate"), project=ordos_project(),
+                                        region=Region.objects.get(code="150621"), file_name="台账.xlsx",
+                                        data=ledger_bytes(tmp_path, rows))
+    assert batch is not None and batch.created_count == 1 and batch.summary["skipped"] == 1
+    assert check.summary()["skipped"] == 1
+    imported = Child.objects.get(name="王子琪")
+    reference = Child()
+    reference.set_id_number(number)
+    for field in ("id_masked", "id_digest", "id_tail4", "id_tail5", "id_tail6"):
+        assert getattr(imported, field) == getattr(reference, field)
+    assert imported.id_number() == number
+    events = AuditEvent.objects.filter(target_type="children.screeningbatch", target_id=str(batch.pk))
+    assert [(e.action, e.changes["created"], e.changes["skipped"]) for e in events] == [("create", 1, 1)]
