@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from tongban.accounts.models import Role, User
+from tongban.children.models import Child
 from tongban.organisations.models import Project
 from tongban.regions.models import Region
 
@@ -184,11 +185,15 @@ def cases_q(user: Any) -> Q:
         return Q()
     if scope.role == Role.PROJECT_ADMIN:
         return scope.project_q("project_id")
-    if scope.role in (Role.TEAM_LEAD, Role.WORKER, Role.BUREAU):
-        q = scope.region_q("child__region") & scope.project_q("project_id")
-        if scope.role == Role.WORKER:
-            q &= Q(worker_id=user.pk)
-        return q
+    if scope.role == Role.WORKER:
+        # A worker's few cases are read from their index, then each case's child by its id is tested against
+        # the area. Said as a join, SQLite probed the children's (region, id) index once per region of the
+        # area for every case (1,079 cases x 179 villages of a banner); said as "child among the area's
+        # children", it walked the banner's 16,000 children to find the worker's cases.
+        in_area = Exists(Child.objects.filter(scope.region_q("region"), pk=OuterRef("child_id")))
+        return Q(in_area, worker_id=user.pk) & scope.project_q("project_id")
+    if scope.role in (Role.TEAM_LEAD, Role.BUREAU):
+        return scope.region_q("child__region") & scope.project_q("project_id")
     return Q(pk__in=[])
 
 
