@@ -73,7 +73,7 @@ class Case(models.Model):
             # The case list in its order: the newest cases of a project are read from the index and checked
             # against the viewer's area one by one, instead of joining every case of the city and sorting.
             models.Index(fields=["project", "opened_on", "id"], name="case_project_opened_idx"),
-            # The cases of an area, by stage, with their children (matched against child_region_risk_idx): the
+            # The cases of an area, by stage, with their children (matched against child_region_files_idx): the
             # dashboards count them and pick the ones due or overdue from the indexes alone, then load the rows shown.
             models.Index(fields=["project", "stage", "child", "opened_on", "stage_since", "worker", "id"],
                          name="case_project_stage_idx"),
