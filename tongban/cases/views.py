@@ -44,7 +44,7 @@ from tongban.cases.selectors import (
     stage_counts,
     with_session_counts,
 )
-from tongban.cases.wording import session_line
+from tongban.cases.wording import case_line, session_line
 from tongban.children.models import Child
 from tongban.children.selectors import access_child
 from tongban.core.forms import add_service_errors
@@ -90,8 +90,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     total = counts.get(stage, 0) if stage else sum(counts.values())
     page = CappedPaginator(qs, PAGE_SIZE, known_count=total).get_page(request.GET.get("page"))
     page.object_list = with_session_counts(page.object_list)
+    detail = link_maker("cases:detail")
     return render(request, "cases/list.html", {
-        "page": page, "stage": stage, "mine": mine,
+        "page": page, "lines": [case_line(case, detail(case.pk)) for case in page], "stage": stage, "mine": mine,
         "stages": [(value, label, counts.get(value, 0)) for value, label in Stage.choices],
     })
 

@@ -107,3 +107,17 @@ def session_line(s: Any, url: str, *, may_read_notes: bool) -> SafeString:
         if n:
             text += f'<span class="tag">{ngettext("%(n)s attachment", "%(n)s attachments", n) % {"n": n}}</span>'
     return mark_safe(text + "\n    </li>")  # noqa: S308 - every value is escaped above
+
+
+def case_line(case: Any, url: str) -> SafeString:
+    """One case of the case list: the child linking to the case, stage, place, worker, opening day, sessions."""
+    region = case.child.region
+    county = _e(region.parent.name) if region.parent is not None else ""
+    opened = _say(gettext("opened %(day)s"), day=_day(case.opened_on))
+    n = case.session_count
+    sessions = ngettext("%(n)s session", "%(n)s sessions", n) % {"n": _e(n)}
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'\n  <li class="record">\n    <a class="record-title" href="{_e(url)}">{_e(case.child.name)}</a>'
+        f'\n    <span class="tag">{_e(case.get_stage_display())}</span>'
+        f"\n    <span>{county} {_e(region.name)}</span>"
+        f'\n    <span class="muted">{_e(case.worker)} · {opened} · {sessions}</span>\n  </li>\n')

@@ -12,9 +12,9 @@ from tongban.cases.choices import Stage
 from tongban.cases.selectors import Event, child_timeline
 from tongban.cases.tests.factories import bring_to, days_ago, make_case
 from tongban.cases.tests.test_timeline import a_long_case
-from tongban.cases.wording import event_words, session_line, timeline_line
+from tongban.cases.wording import case_line, event_words, session_line, timeline_line
 from tongban.core.links import link_maker
-from tongban.testing import cast
+from tongban.testing import cast, signed_in
 
 # cases/_timeline_event.html as it was, included once per line of the file page's timeline (kept beside this test).
 OLD_EVENT = Template((Path(__file__).parent / "timeline_event_as_template.html").read_text())
@@ -107,3 +107,35 @@ def test_each_session_of_a_case_reads_as_the_template_wrote_it(language, may_rea
         new = "".join(session_line(s, link(s.pk), may_read_notes=may_read_notes) for s in SESSIONS)
 
     assert new == old
+
+
+# The line of cases/list.html as it was.
+OLD_CASES = Template((Path(__file__).parent / "case_row_as_template.html").read_text())
+
+
+def a_case(pk: int, *, parent: bool = True, sessions: int = 0, worker: object = TRICKY) -> SimpleNamespace:
+    county = SimpleNamespace(name="达拉特旗<1>") if parent else None
+    child = SimpleNamespace(name=TRICKY, region=SimpleNamespace(name="树林召镇&", parent=county))
+    return SimpleNamespace(pk=pk, child=child, get_stage_display=shown("介入<>"), worker=worker,
+                           opened_on=date(2025, 2, pk), session_count=sessions)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_case_of_the_list_reads_as_the_template_wrote_it(language):
+    cases = [a_case(1), a_case(2, parent=False, sessions=1), a_case(3, sessions=110, worker=None)]
+    detail = link_maker("cases:detail")
+
+    with translation.override(language):
+        assert "".join(case_line(c, detail(c.pk)) for c in cases) == OLD_CASES.render(Context({"page": cases}))
+
+
+@pytest.mark.django_db
+def test_the_case_list_reads_as_it_did(client):
+    a_long_case()
+    signed_in(client, "lead_dalate")
+
+    response = client.get("/cases/")
+
+    cases = list(response.context["page"])
+    assert cases and any(c.session_count for c in cases)
+    assert OLD_CASES.render(Context({"page": cases})) in response.content.decode()
