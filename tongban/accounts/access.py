@@ -197,6 +197,12 @@ def cases_q(user: Any) -> Q:
     return Q(pk__in=[])
 
 
+def children_q_through(user: Any, prefix: str) -> Q:
+    """children_q(user) asked of records that name their child by `prefix` (a child's links to categories): the
+    records are chosen by joining their child, not by a list of every visible child's id."""
+    return _under(prefix, children_q(user))
+
+
 def cases_of_visible_children_q(user: Any) -> Q:
     """cases_q(user) asked only of cases whose child is already among children_q(user)'s: the test of the child's
     region is left out because it holds (every role that tests it sees children only in the same regions). What

@@ -22,7 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts.access import cases_by_area_q, cases_of_visible_children_q, scope_for, sees_child_files
+from tongban.accounts.access import (
+    cases_by_area_q,
+    cases_of_visible_children_q,
+    children_q_through,
+    scope_for,
+    sees_child_files,
+)
 from tongban.activities.models import Activity, ActivityType, ActivityVolunteer, Attendance, BrandLine
 from tongban.activities.selectors import activities_visible_to
 from tongban.cases.choices import ExitReason, ReferralKind, ReferralStatus, SessionType, Stage
@@ -211,13 +217,17 @@ def scoped_volunteers(user: Any, p: Period) -> QuerySet[Volunteer]:
 
 # Children ---------------------------------------------------------------------------------------------------
 
-def served_children(user: Any, p: Period) -> QuerySet[Case]:
+def served_children(user: Any, p: Period, projects: list[int] | None = None) -> QuerySet[Case]:
     """The ids of the children served through case work in the period: a case the viewer may see, open at some time
     in it. Only ever asked of children already scoped (scoped_children, which applies the viewer's area and the
     chosen region), so the cases are chosen by what the case itself says (cases_of_visible_children_q): a city's
     list of served children is read from one index instead of joining each case back to its child."""
     qs = cases_active_in(Case.objects.filter(cases_of_visible_children_q(user)), p)
-    return (qs.filter(project=p.project) if p.project else qs).values("child_id")
+    if p.project:
+        qs = qs.filter(project=p.project)
+    if projects is not None:
+        qs = qs.filter(project_id__in=projects)
+    return qs.values("child_id")
 
 
 def _child_counts(user: Any, p: Period, prefix: str = "") -> dict[str, Any]:
@@ -286,7 +296,7 @@ def _screened_month(p: Period) -> Any:
     return SqlCase(*whens, default=Value(""), output_field=CharField())
 
 
-def _category_links(children: QuerySet[Child]) -> tuple[QuerySet[ChildCategory], list[DifficultyCategory]]:
+def _category_links(user: Any, p: Period) -> tuple[QuerySet[ChildCategory], list[DifficultyCategory]]:
     """The links of the children to categories, each child once under a category (a subtype counts under its
     category, as the children list filters), and the active categories the table shows.
 
@@ -299,7 +309,12 @@ def _category_links(children: QuerySet[Child]) -> tuple[QuerySet[ChildCategory],
     for c in every:
         if c.parent_id is not None:
             families[c.parent_id].append(c.pk)
-    links = ChildCategory.objects.filter(child__in=children.values("pk"))
+    # The scoped children's links, their children joined (as scoped_children chooses them): not a list of a
+    # city's 100,000 ids built first and then probed for each link.
+    links = ChildCategory.objects.filter(children_q_through(user, "child"), _within(p.region, "child__region"),
+                                         child__merged_into__isnull=True)
+    if p.project:
+        links = links.filter(child__project=p.project)
     for parent, subtypes in families.items():
         members = [parent, *subtypes]
         earlier = ChildCategory.objects.filter(child_id=OuterRef("child_id"), category_id__in=members,
@@ -330,7 +345,7 @@ def children_tables(user: Any, p: Period, regions: list[Region], category_paths:
     tables.append(_child_table("children_by_region", _("Children by region"), _("region"), rows))
 
     # By category, by region too for the chart of categories stacked by region: one pass over the links.
-    links, categories = _category_links(children)
+    links, categories = _category_links(user, p)
     code_of = {c.pk: c.code for c in categories}
     grouped: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in links.values("child__region__path", "top").annotate(**_child_counts(user, p, prefix="child")):

@@ -26,10 +26,10 @@ from tongban.organisations.selectors import projects_visible_to, teams_visible_t
 from tongban.reports.selectors.figures import (
     Period,
     Statistics,
-    cases_active_in,
     scoped_activities,
     scoped_cases,
     scoped_children,
+    served_children,
 )
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -196,7 +196,7 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
     # Children served: a case open in the period or a group activity attended in it, each child once.
     attended = Attendance.objects.filter(activity__in=activities.values("pk"), attended=True).values("child_id")
     served = (scoped_children(user, p).filter(project_id__in=ids)
-              .filter(Q(pk__in=cases_active_in(cases, p).values("child_id")) | Q(pk__in=attended)))
+              .filter(Q(pk__in=served_children(user, p, projects=ids)) | Q(pk__in=attended)))
     for r in served.order_by().values("project_id", "region__path").annotate(n=Count("pk")):
         for f in both(r["project_id"], _team_of(teams, r["project_id"], r["region__path"])):
             f.children += r["n"]
