@@ -1,20 +1,39 @@
 """Group activities and their attendance over the JSON API: the pages' selectors, door and service."""
 
+import copy
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.forms.models import model_to_dict
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
+from pydantic import ConfigDict
 
+from tongban.accounts.access import scope_for
 from tongban.activities import services
+from tongban.activities.forms import ActivityEditForm, ActivityForm
 from tongban.activities.models import Activity, ActivityVolunteer
 from tongban.activities.selectors import access_activity, activities_visible_to, attendance_of, with_counts
-from tongban.api.bodies import body_doc, read_body
-from tongban.api.common import RECORD_ID, REFUSALS, page, staff_only, writing
+from tongban.api.bodies import api_names, body_doc, choices_of, date_field, read_body, read_form
+from tongban.api.common import (
+    RECORD_ID,
+    REFUSALS,
+    WRITE_REFUSALS,
+    check_if_match,
+    conflicts_as_412,
+    etag,
+    page,
+    staff_only,
+    writing,
+)
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.children.selectors import children_visible_to
+from tongban.organisations.selectors import projects_visible_to, sites_visible_to
+from tongban.regions.selectors import regions_visible_to
 
 router = Router()
 
@@ -45,6 +64,7 @@ class ActivitySummary(Schema):
     walk_ins: int
     invited: int
     attended: int
+    version: int
 
     @staticmethod
     def resolve_type(obj: Activity) -> str:
@@ -160,21 +180,118 @@ def _detail(request: HttpRequest, activity_id: int) -> Activity:
     return activity
 
 
+def _with_etag(response: HttpResponse, activity: Activity) -> Activity:
+    response["ETag"] = etag(activity)
+    return activity
+
+
 @router.get("/{int:activity_id}", response={200: ActivityDetail, **REFUSALS},
             summary="One activity with its attendance and the volunteers present")
-def activity_detail(request: HttpRequest, activity_id: int = RECORD_ID) -> Any:
+def activity_detail(request: HttpRequest, response: HttpResponse, activity_id: int = RECORD_ID) -> Any:
     staff_only(request)
     access_activity(request.user, activity_id)
-    return _detail(request, activity_id)
+    return _with_etag(response, _detail(request, activity_id))
 
 
-@router.post("/{int:activity_id}/attendance", response={200: ActivityDetail, **REFUSALS},
+@router.post("/{int:activity_id}/attendance", response={200: ActivityDetail, **WRITE_REFUSALS},
              openapi_extra=body_doc(AttendanceIn),
              summary="Record who came (invited children present, walk-ins): the activity is then held")
-def activity_attendance(request: HttpRequest, activity_id: int = RECORD_ID) -> Any:
+def activity_attendance(request: HttpRequest, response: HttpResponse, activity_id: int = RECORD_ID) -> Any:
     activity = access_activity(request.user, activity_id, for_write=True)
     writing(request)
+    check_if_match(request, activity)
     payload = read_body(request, AttendanceIn)
     services.attendance_record(actor=request.user, activity=activity, attended=payload.attended,
                                walk_ins=payload.walk_ins, summary=payload.summary)
-    return _detail(request, activity_id)
+    return _with_etag(response, _detail(request, activity_id))
+
+
+# Planning and editing -----------------------------------------------------------------------------------------
+# The body is checked for its types here, then by the page's own form (same rules, same messages in the caller's
+# language), and written by the page's service (same area checks, same audit event).
+
+# The form's field names → the API's, which match what the API returns.
+ACTIVITY_NAMES = {"project": "project_id", "site": "site_id", "region": "region_id"}
+TIME = {"json_schema_extra": {"format": "time", "description": "HH:MM"}}
+
+
+class _In(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ActivityCreate(_In):
+    """A new activity at a site (its region and address follow) or, away from a site, in a region."""
+
+    title: str = ""
+    type: str = Field("", description="the code of an activity type in use, e.g. birthday_party")
+    brand_line: str | None = Field(None, description="the code of a brand line in use, e.g. culture")
+    project_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    site_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    region_id: int | None = Field(None, ge=1, le=2**63 - 1, description="only for an activity away from a site")
+    held_on: str | None = date_field(None)
+    starts_at: str | None = Field(None, **TIME)
+    place: str = ""
+    plan: str = ""
+
+
+class ActivityEdit(_In):
+    title: str = ""
+    type: str = Field("", description="the code of an activity type in use")
+    brand_line: str | None = Field(None, description="the code of a brand line in use")
+    held_on: str | None = date_field(None)
+    starts_at: str | None = Field(None, **TIME)
+    place: str = ""
+    status: str = Field("", json_schema_extra=choices_of(Activity.Status.values))
+    plan: str = ""
+    summary: str = ""
+
+
+class _ByCode:
+    """The page's form with type and brand line named by their codes, which an integrating system can know."""
+
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.fields["type"].to_field_name = "code"
+        self.fields["brand_line"].to_field_name = "code"
+
+
+class _ActivityForm(_ByCode, ActivityForm):
+    pass
+
+
+class _ActivityEditForm(_ByCode, ActivityEditForm):
+    pass
+
+
+@router.post("/", response={201: ActivityDetail, **WRITE_REFUSALS}, openapi_extra=body_doc(ActivityCreate),
+             summary="Plan an activity (the page's checks: the project, site and region of the caller's area)")
+def activity_create(request: HttpRequest, response: HttpResponse) -> Any:
+    staff_only(request)
+    if not scope_for(request.user).may_write("activity"):
+        raise PermissionDenied
+    writing(request)
+    form = read_form(request, ActivityCreate, _ActivityForm, names=ACTIVITY_NAMES,
+                     projects=projects_visible_to(request.user), sites=sites_visible_to(request.user),
+                     regions=regions_visible_to(request.user))
+    with api_names(ACTIVITY_NAMES):
+        activity = services.activity_plan(actor=request.user, **form.cleaned_data)
+    return Reply(201, _with_etag(response, _detail(request, activity.pk)))
+
+
+@router.patch("/{int:activity_id}", response={200: ActivityDetail, **WRITE_REFUSALS},
+              openapi_extra=body_doc(ActivityEdit),
+              summary="Change an activity: only the fields sent; If-Match with its ETag refuses lost edits (412)")
+def activity_update(request: HttpRequest, response: HttpResponse, activity_id: int = RECORD_ID) -> Any:
+    activity = access_activity(request.user, activity_id, for_write=True)
+    writing(request)
+    version = check_if_match(request, activity)
+    initial = model_to_dict(activity, fields=ActivityEditForm._meta.fields)
+    initial["type"] = activity.type.code
+    initial["brand_line"] = activity.brand_line.code if activity.brand_line_id else None
+    form = read_form(request, ActivityEdit, _ActivityEditForm, initial=initial, instance=copy.copy(activity))
+    with conflicts_as_412():
+        services.activity_update(actor=request.user, activity=Activity.objects.get(pk=activity.pk), version=version,
+                                 **form.cleaned_data)
+    return _with_etag(response, _detail(request, activity.pk))

@@ -85,6 +85,8 @@ class Activity(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Goes up with every change of the activity's own fields, so that an edit made from a stale copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ActivityQuerySet.as_manager()
 

@@ -1,7 +1,10 @@
 """What every router shares: error bodies, the refusals each operation documents, ETags and If-Match."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Schema
@@ -39,6 +42,17 @@ def check_if_match(request: HttpRequest, obj: Any) -> int | None:
     if etag(obj) not in [tag.strip() for tag in wanted.split(",")]:
         raise HttpError(412, _("The record was changed by someone else; fetch it again."))
     return int(obj.version)
+
+
+@contextmanager
+def conflicts_as_412() -> Iterator[None]:
+    """A service's refusal of a save made from a stale copy (code "conflict") is the API's 412."""
+    try:
+        yield
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "conflict":
+            raise HttpError(412, str(exc.messages[0])) from None
+        raise
 
 
 def writing(request: HttpRequest) -> None:

@@ -164,6 +164,7 @@ EXAMPLES: dict[str, Example] = {
     "api_v1:project_detail": _api(projects_visible_to, Project, "project_id"),
     "api_v1:site_detail": _api(sites_visible_to, Site, "site_id"),
     "api_v1:activity_detail": API_ACTIVITY, "api_v1:activity_attendance": API_ACTIVITY,
+    "api_v1:activity_update": API_ACTIVITY,
     "api_v1:volunteer_detail": _api(volunteers_visible_to, Volunteer, "volunteer_id"),
     "api_v1:pairing_detail": API_PAIRING, "api_v1:visit_create": API_PAIRING,
     "api_v1:donor_detail": API_DONOR, "api_v1:donation_create": API_DONOR,
