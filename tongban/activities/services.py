@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.children.models import Child
 from tongban.children.selectors import children_visible_to
+from tongban.core.versions import version_check, version_raise
 from tongban.organisations.models import Project, Site
 from tongban.organisations.selectors import projects_visible_to, sites_visible_to
 from tongban.regions.models import Region
@@ -79,31 +79,16 @@ def activity_plan(*, actor: Any, project: Project, type: ActivityType, held_on: 
     return activity
 
 
-def _conflict() -> ValidationError:
-    return ValidationError(_("Someone else changed this activity while you were editing it. "
-                             "Reload it to see their changes, then make yours again."), code="conflict")
-
-
-def _bump_version(activity: Activity, *, from_copy: bool = True) -> None:
-    """The version goes up once per saved change. An edit (from_copy) made from a copy older than the stored one
-    is refused; recording attendance changes other fields and only makes older copies stale."""
-    stored = Activity.objects.filter(pk=activity.pk)
-    if from_copy:
-        stored = stored.filter(version=activity.version)
-    if not stored.update(version=F("version") + 1):
-        raise _conflict()
-    if from_copy:
-        activity.version += 1
-    else:
-        activity.version = Activity.objects.values_list("version", flat=True).get(pk=activity.pk)
+def _conflict() -> str:
+    return _("Someone else changed this activity while you were editing it. "
+             "Reload it to see their changes, then make yours again.")
 
 
 @transaction.atomic
 def activity_update(*, actor: Any, activity: Activity, version: int | None = None, **fields: Any) -> Activity:
     """Change an activity. With `version`, a change made meanwhile by someone else is refused, not overwritten."""
     _require_visible(actor, activity)
-    if version is not None and version != activity.version:
-        raise _conflict()
+    version_check(activity, version, message=_conflict())
     changed = {}
     for key, value in fields.items():
         if key not in ACTIVITY_FIELDS:
@@ -115,7 +100,7 @@ def activity_update(*, actor: Any, activity: Activity, version: int | None = Non
         raise ValidationError({"status": _("An activity in the future cannot be marked as held yet.")})
     activity.full_clean()
     if changed:
-        _bump_version(activity)
+        version_raise(activity, message=_conflict())
     activity.save()
     if changed:
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=activity, changes=changed)
@@ -165,7 +150,8 @@ def attendance_record(*, actor: Any, activity: Activity, attended: Iterable[int]
     if summary is not None:
         activity.summary = summary
     activity.save(update_fields=["walk_ins", "status", "summary"])
-    _bump_version(activity, from_copy=False)
+    # Recording attendance changes the status and summary: copies taken before it are stale.
+    version_raise(activity, message=_conflict(), from_copy=False)
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=activity,
                  changes={"attended": sorted(came), "walk_ins": walk_ins})
     return activity

@@ -16,7 +16,16 @@ from pydantic import ConfigDict
 
 from tongban.accounts.access import scope_for
 from tongban.api.bodies import api_names, body_doc, choices_of, date_field, read_body, read_form
-from tongban.api.common import RECORD_ID, REFUSALS, WRITE_REFUSALS, ValidationErrorOut, check_if_match, etag, writing
+from tongban.api.common import (
+    RECORD_ID,
+    REFUSALS,
+    WRITE_REFUSALS,
+    ValidationErrorOut,
+    check_if_match,
+    conflicts_as_412,
+    etag,
+    writing,
+)
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
@@ -108,6 +117,7 @@ class FamilyMemberOut(Schema):
     is_guardian: bool
     guardianship_quality: str
     phone_masked: str
+    version: int
 
 
 class ConsentOut(Schema):
@@ -377,38 +387,47 @@ def family_list(request: HttpRequest, child_id: int = RECORD_ID) -> Any:
 
 @router.post("/{int:child_id}/family", response={201: FamilyMemberOut, **WRITE_REFUSALS},
              openapi_extra=body_doc(FamilyMemberWrite), summary="Add a family member or guardian")
-def family_create(request: HttpRequest, child_id: int = RECORD_ID) -> Any:
+def family_create(request: HttpRequest, response: HttpResponse, child_id: int = RECORD_ID) -> Any:
     child = access_child(request.user, child_id, for_write=True)
     writing(request)
     form = read_form(request, FamilyMemberWrite, FamilyMemberForm, initial={"life_status": LifeStatus.ALIVE})
     data = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
     member = services.family_member_save(actor=request.user, child=child, phone=form.cleaned_data["phone"], **data)
+    response["ETag"] = etag(member)
     return Reply(201, member)
 
 
 @router.get("/{int:child_id}/family/{int:member_id}", response={200: FamilyMemberOut, **REFUSALS},
             summary="One family member or guardian")
-def family_detail(request: HttpRequest, child_id: int = RECORD_ID, member_id: int = RECORD_ID) -> Any:
+def family_detail(request: HttpRequest, response: HttpResponse, child_id: int = RECORD_ID,
+                  member_id: int = RECORD_ID) -> Any:
     child = access_child(request.user, child_id)
     member = get_object_or_404(FamilyMember, pk=member_id, child=child)
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=child, changes={"via": "api",
                                                                                             "part": "family"})
+    response["ETag"] = etag(member)
     return member
 
 
 @router.patch("/{int:child_id}/family/{int:member_id}", response={200: FamilyMemberOut, **WRITE_REFUSALS},
-              openapi_extra=body_doc(FamilyMemberWrite), summary="Change a family member: only the fields sent")
-def family_update(request: HttpRequest, child_id: int = RECORD_ID, member_id: int = RECORD_ID) -> Any:
+              openapi_extra=body_doc(FamilyMemberWrite),
+              summary="Change a family member: only the fields sent; If-Match with its ETag refuses lost edits (412)")
+def family_update(request: HttpRequest, response: HttpResponse, child_id: int = RECORD_ID,
+                  member_id: int = RECORD_ID) -> Any:
     child = access_child(request.user, child_id, for_write=True)
     member = get_object_or_404(FamilyMember, pk=member_id, child=child)
     writing(request)
+    version = check_if_match(request, member)
     form = read_form(request, FamilyMemberWrite, FamilyMemberForm,
                      initial=model_to_dict(member, fields=FamilyMemberForm._meta.fields), instance=copy.copy(member))
     data = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
     phone = form.cleaned_data["phone"]
     # The phone is kept unless one is sent (it is never sent back in full).
-    return services.family_member_save(actor=request.user, child=child, member=member,
-                                       phone=phone if phone else None, **data)
+    with conflicts_as_412():
+        saved = services.family_member_save(actor=request.user, child=child, member=member,
+                                            phone=phone if phone else None, version=version, **data)
+    response["ETag"] = etag(saved)
+    return saved
 
 
 @router.get("/{int:child_id}/consents", response={200: list[ConsentOut], **REFUSALS},

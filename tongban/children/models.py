@@ -232,6 +232,8 @@ class FamilyMember(models.Model):
     phone_encrypted = models.TextField(editable=False, blank=True)
     phone_masked = models.CharField(_("phone"), max_length=20, editable=False, blank=True)
     phone_digest = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    # Goes up with every saved change, so that an edit made from a stale copy is refused (API: ETag / If-Match).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("family member")

@@ -27,6 +27,7 @@ from tongban.children.models import (
 )
 from tongban.children.search import normalise_name, pinyin_keys
 from tongban.children.selectors import children_visible_to
+from tongban.core.versions import version_check, version_raise
 from tongban.organisations.models import Project
 from tongban.regions.models import Region
 from tongban.regions.selectors import regions_visible_to
@@ -254,7 +255,8 @@ def child_recompute_categories(*, child: Child, today: date | None = None) -> li
 
 @transaction.atomic
 def family_member_save(*, actor: Any, child: Child, member: FamilyMember | None = None, phone: str | None = None,
-                       **fields: Any) -> FamilyMember:
+                       version: int | None = None, **fields: Any) -> FamilyMember:
+    """Add or change a family member. With `version`, a change made meanwhile by someone else is refused."""
     _require_write(actor)
     if not children_visible_to(actor).filter(pk=child.pk).exists():
         raise PermissionDenied
@@ -262,6 +264,8 @@ def family_member_save(*, actor: Any, child: Child, member: FamilyMember | None 
     member = member or FamilyMember(child=child)
     if member.child_id != child.pk:
         raise PermissionDenied
+    if not is_new:
+        version_check(member, version, message=_family_changed_meanwhile())
     changed = []
     for name, value in fields.items():
         if name not in FAMILY_FIELDS:
@@ -278,11 +282,18 @@ def family_member_save(*, actor: Any, child: Child, member: FamilyMember | None 
         member.set_phone(digits)
         changed.append("phone")
     member.full_clean()
+    if not is_new and changed:
+        version_raise(member, message=_family_changed_meanwhile())
     member.save()
     child_recompute_categories(child=child)
     audit_record(actor=actor, action=AuditEvent.Action.CREATE if is_new else AuditEvent.Action.UPDATE,
                  target=member, changes={n: ("***" if n == "phone" else getattr(member, n)) for n in changed})
     return member
+
+
+def _family_changed_meanwhile() -> str:
+    return _("Someone else changed this file while you were editing it. "
+             "Reload it to see their changes, then make yours again.")
 
 
 @transaction.atomic

@@ -60,6 +60,8 @@ class Volunteer(models.Model):
     joined_on = models.DateField(_("joined on"), default=date.today)
     active = models.BooleanField(_("active"), default=True)
     notes = models.CharField(_("remarks"), max_length=300, blank=True)
+    # Goes up with every saved change, so that an edit made from a stale copy is refused (API: ETag / If-Match).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = VolunteerQuerySet.as_manager()
 
@@ -111,6 +113,8 @@ class Pairing(models.Model):
     end_reason = models.CharField(_("why it ended"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Goes up when the pairing is ended, so that an end decided from a stale copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PairingQuerySet.as_manager()
 

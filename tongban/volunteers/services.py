@@ -13,6 +13,7 @@ from tongban.audit.services import audit_record
 from tongban.children.choices import Status
 from tongban.children.models import Child
 from tongban.children.selectors import children_visible_to
+from tongban.core.versions import version_check, version_raise
 from tongban.organisations.models import Organisation, Site
 from tongban.organisations.selectors import organisations_visible_to, sites_visible_to
 from tongban.volunteers.models import Availability, Pairing, PairingVisit, Skill, Volunteer
@@ -70,11 +71,18 @@ def _check_account(volunteer: Volunteer) -> None:
         raise ValidationError({"user": _("This account already belongs to another volunteer.")})
 
 
+def _changed_meanwhile() -> str:
+    return _("Someone else changed this record while you were editing it. "
+             "Reload it to see their changes, then make yours again.")
+
+
 @transaction.atomic
-def volunteer_update(*, actor: Any, volunteer: Volunteer, **fields: Any) -> Volunteer:
+def volunteer_update(*, actor: Any, volunteer: Volunteer, version: int | None = None, **fields: Any) -> Volunteer:
+    """Change a volunteer's details. With `version`, a change made meanwhile by someone else is refused."""
     _require(actor, "volunteer", _("Your account cannot change volunteers."))
     if not volunteers_visible_to(actor).filter(pk=volunteer.pk).exists():
         raise PermissionDenied
+    version_check(volunteer, version, message=_changed_meanwhile())
     changed = {}
     for key, value in fields.items():
         if key not in VOLUNTEER_FIELDS:
@@ -88,6 +96,8 @@ def volunteer_update(*, actor: Any, volunteer: Volunteer, **fields: Any) -> Volu
     _check_choices(volunteer.availability, Availability, "availability")
     _check_account(volunteer)
     volunteer.full_clean()
+    if changed:
+        version_raise(volunteer, message=_changed_meanwhile())
     volunteer.save()
     if changed:
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=volunteer, changes=changed)
@@ -126,13 +136,17 @@ def pairing_create(*, actor: Any, volunteer: Volunteer, child: Child, starts_on:
 
 
 @transaction.atomic
-def pairing_end(*, actor: Any, pairing: Pairing, ends_on: date, reason: str = "") -> Pairing:
+def pairing_end(*, actor: Any, pairing: Pairing, ends_on: date, reason: str = "",
+                version: int | None = None) -> Pairing:
+    """End a pairing on a day. With `version`, a change made meanwhile by someone else is refused."""
     _require(actor, "pairing", _("Your account cannot end pairings."))
     if not pairings_visible_to(actor).filter(pk=pairing.pk).exists():
         raise PermissionDenied
+    version_check(pairing, version, message=_changed_meanwhile())
     if ends_on < pairing.starts_on:
         raise ValidationError({"ends_on": _("A pairing cannot end before it starts.")})
     pairing.ends_on, pairing.end_reason = ends_on, reason.strip()[:200]
+    version_raise(pairing, message=_changed_meanwhile(), from_copy=version is not None)
     pairing.save(update_fields=["ends_on", "end_reason"])
     audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=pairing,
                  changes={"ends_on": ends_on, "end_reason": pairing.end_reason})

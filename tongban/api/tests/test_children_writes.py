@@ -214,6 +214,33 @@ def test_changing_a_family_member_keeps_the_phone_and_records_the_change(client:
                                      changes__life_status="dead").exists()
 
 
+def test_a_family_member_changed_meanwhile_is_412_and_the_other_change_stays(client: Client) -> None:
+    child = make_child()
+    member = make_member(child, "mother")
+    url = f"/api/v1/children/{child.pk}/family/{member.pk}"
+    stale = client.get(url, **bearer(token_for("lead_dalate")))["ETag"]
+    assert patch(client, "worker_dalate", url, {"health": "抑郁症"}, HTTP_IF_MATCH=stale).status_code == 200
+    response = patch(client, "lead_dalate", url, {"life_status": "missing"}, HTTP_IF_MATCH=stale)
+    assert response.status_code == 412
+    member.refresh_from_db()
+    assert member.health == "抑郁症" and member.life_status == "alive"
+
+
+def test_a_family_member_saved_on_the_page_makes_an_api_copy_stale(client: Client) -> None:
+    from tongban.children import services
+    from tongban.testing import cast
+
+    child = make_child()
+    member = make_member(child, "father")
+    url = f"/api/v1/children/{child.pk}/family/{member.pk}"
+    tag = client.get(url, **bearer(token_for("lead_dalate")))["ETag"]
+    services.family_member_save(actor=cast("worker_dalate"), child=child, member=FamilyMember.objects.get(
+        pk=member.pk), works_away=True)
+    assert patch(client, "lead_dalate", url, {"health": "良好"}, HTTP_IF_MATCH=tag).status_code == 412
+    fresh = client.get(url, **bearer(token_for("lead_dalate")))["ETag"]
+    assert patch(client, "lead_dalate", url, {"health": "良好"}, HTTP_IF_MATCH=fresh).status_code == 200
+
+
 def test_family_member_of_another_child_is_404(client: Client) -> None:
     child, other = make_child(), make_child(name="李小雪")
     member = make_member(other, "mother")
