@@ -241,7 +241,7 @@ class ActivityEdit(_In):
     held_on: str | None = date_field(None)
     starts_at: str | None = Field(None, **TIME)
     place: str = ""
-    status: str = Field("", json_schema_extra=choices_of(Activity.Status.values))
+    status: str = Field("", json_schema_extra=choices_of(Activity.Status.values, blank=True))
     plan: str = ""
     summary: str = ""
 

@@ -4,17 +4,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
+from pydantic import ConfigDict
 
+from tongban.accounts.access import scope_for
 from tongban.activities.selectors import activities_visible_to
-from tongban.api.bodies import body_doc, read_body
-from tongban.api.common import RECORD_ID, REFUSALS, page, staff_only, writing
+from tongban.api.bodies import api_names, body_doc, choices_of, read_body, read_form
+from tongban.api.common import RECORD_ID, REFUSALS, WRITE_REFUSALS, page, staff_only, writing
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.children.selectors import children_visible_to
 from tongban.donations import services
+from tongban.donations.forms import DonorForm, donor_form_choices
 from tongban.donations.models import Donation, Donor
 from tongban.donations.selectors import (
     access_donation,
@@ -83,6 +87,34 @@ def donor_detail(request: HttpRequest, donor_id: int = RECORD_ID) -> Any:
     staff_only(request)
     donor = access_donor(request.user, donor_id)
     return Donor.objects.select_related("region").get(pk=donor.pk)
+
+
+DONOR_NAMES = {"organisation": "organisation_id", "project": "project_id", "region": "region_id"}
+
+
+class DonorCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field("", json_schema_extra=choices_of(Donor.Kind.values, blank=True))
+    name: str = Field("", description="may be left out for a known organisation: its name is taken")
+    anonymous: bool = Field(False, description="kept out of lists, receipts and reports")
+    organisation_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    project_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    region_id: int | None = Field(None, ge=1, le=2**63 - 1, description="the donor's city or county")
+    phone: str = ""
+
+
+@donors.post("/", response={201: DonorOut, **WRITE_REFUSALS}, openapi_extra=body_doc(DonorCreate),
+             summary="Record a donor of one of the caller's projects (the page's form and service)")
+def donor_create(request: HttpRequest) -> Any:
+    staff_only(request)
+    if not scope_for(request.user).may_write("donation"):
+        raise PermissionDenied
+    writing(request)
+    form = read_form(request, DonorCreate, DonorForm, names=DONOR_NAMES, **donor_form_choices(request.user))
+    with api_names(DONOR_NAMES):
+        donor = services.donor_register(actor=request.user, **form.cleaned_data)
+    return Reply(201, Donor.objects.select_related("region").get(pk=donor.pk))
 
 
 class DonationOut(Schema):

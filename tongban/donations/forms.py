@@ -25,6 +25,21 @@ class DonorForm(forms.ModelForm):
             self.fields["project"].initial = only[0].pk
 
 
+def donor_form_choices(user: Any) -> dict[str, Any]:
+    """What the donor form offers this user: their projects, regions down to a county, known organisations."""
+    from tongban.organisations.models import Organisation
+    from tongban.organisations.selectors import organisations_visible_to, projects_visible_to
+    from tongban.regions.models import Region
+    from tongban.regions.selectors import regions_visible_to
+
+    return {
+        "projects": projects_visible_to(user),
+        "regions": regions_visible_to(user).filter(level__lte=Region.Level.COUNTY),
+        "organisations": organisations_visible_to(user).filter(
+            kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.SOCIAL_ORG, Organisation.Kind.OTHER]),
+    }
+
+
 class DonationForm(forms.ModelForm):
     class Meta:
         model = Donation

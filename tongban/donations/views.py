@@ -17,7 +17,14 @@ from tongban.audit.services import audit_record
 from tongban.children.selectors import children_visible_to, search_children
 from tongban.core.forms import add_service_errors
 from tongban.donations import services
-from tongban.donations.forms import AllocationForm, DonationFilterForm, DonationForm, DonorForm, PeriodForm
+from tongban.donations.forms import (
+    AllocationForm,
+    DonationFilterForm,
+    DonationForm,
+    DonorForm,
+    PeriodForm,
+    donor_form_choices,
+)
 from tongban.donations.models import Donor
 from tongban.donations.receipts import receipt_pdf
 from tongban.donations.selectors import (
@@ -29,10 +36,7 @@ from tongban.donations.selectors import (
     totals_by_donor_kind,
     with_allocated,
 )
-from tongban.organisations.models import Organisation
-from tongban.organisations.selectors import organisations_visible_to, projects_visible_to, sites_visible_to
-from tongban.regions.models import Region
-from tongban.regions.selectors import regions_visible_to
+from tongban.organisations.selectors import sites_visible_to
 
 PAGE_SIZE = 50
 
@@ -88,11 +92,7 @@ def donor_create(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     if not scope_for(request.user).may_write("donation"):
         raise PermissionDenied
-    form = DonorForm(
-        request.POST or None, projects=projects_visible_to(request.user),
-        regions=regions_visible_to(request.user).filter(level__lte=Region.Level.COUNTY),
-        organisations=organisations_visible_to(request.user).filter(
-            kind__in=[Organisation.Kind.ENTERPRISE, Organisation.Kind.SOCIAL_ORG, Organisation.Kind.OTHER]))
+    form = DonorForm(request.POST or None, **donor_form_choices(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             donor = services.donor_register(actor=request.user, **form.cleaned_data)

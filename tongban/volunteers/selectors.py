@@ -42,10 +42,44 @@ def access_pairing(user: Any, pk: Any, *, for_write: bool = False) -> Pairing:
     loaded: the rest of the file never leaves the database for them."""
     qs = pairings_visible_to(user).select_related("volunteer__team", "child", "site")
     if scope_for(user).role == Role.VOLUNTEER:
-        qs = qs.only("starts_on", "ends_on", "purpose", "end_reason", "volunteer__name", "volunteer__user_id",
+        qs = qs.only("starts_on", "ends_on", "purpose", "end_reason", "version", "volunteer__name",
+                     "volunteer__user_id",
                      "volunteer__team__name", "site__name",
                      *(f"child__{name}" for name in VOLUNTEER_CHILD_FIELDS))
     return access(user, qs, pk, kind="pairing", for_write=for_write)
+
+
+def volunteer_form_choices(user: Any, instance: Volunteer | None = None) -> dict[str, QuerySet[Any]]:
+    """What the volunteer form offers this user: the volunteer teams of their area, and the volunteer accounts not
+    yet taken (or the volunteer's own) of those teams or of none."""
+    from django.db.models import Q
+
+    from tongban.accounts.models import User
+    from tongban.organisations.models import Organisation
+    from tongban.organisations.selectors import organisations_visible_to
+
+    scope = scope_for(user)
+    teams = organisations_visible_to(user).filter(kind=Organisation.Kind.VOLUNTEER_TEAM)
+    if not scope.everything:
+        teams = teams.filter(scope.region_q("region"))
+    accounts = User.objects.filter(role=Role.VOLUNTEER, is_active=True).filter(
+        Q(volunteer_profile__isnull=True) | Q(volunteer_profile=instance) if instance else
+        Q(volunteer_profile__isnull=True)).filter(Q(organisation__in=teams) | Q(organisation__isnull=True))
+    return {"teams": teams, "accounts": accounts}
+
+
+def pairing_form_choices(user: Any, child: Any) -> dict[str, QuerySet[Any]]:
+    """What the pairing form offers for a child: active volunteers of teams of the child's county or above, the
+    sites of the child's project in the user's area."""
+    from tongban.organisations.selectors import sites_visible_to
+    from tongban.regions.models import Region
+
+    county_and_above = Region.objects.filter(code__in=child.region.ancestor_codes()).values("pk")
+    return {
+        "volunteers": volunteers_visible_to(user).active().select_related("team").filter(
+            team__region__in=list(county_and_above.values_list("pk", flat=True))),
+        "sites": sites_visible_to(user).filter(project_id=child.project_id),
+    }
 
 
 def visits_of(pairing: Pairing) -> QuerySet[PairingVisit]:

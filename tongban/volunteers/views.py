@@ -1,5 +1,4 @@
 from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.accounts.access import may_log_visit, may_read_counselling_notes, scope_for, sees_child_files
-from tongban.accounts.models import Role, User
+from tongban.accounts.models import Role
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.children.selectors import access_child, children_visible_to
 from tongban.core.forms import add_service_errors
 from tongban.organisations.models import Organisation
-from tongban.organisations.selectors import organisations_visible_to, sites_visible_to
+from tongban.organisations.selectors import organisations_visible_to
 from tongban.volunteers import services
 from tongban.volunteers.forms import PairingEndForm, PairingForm, VisitForm, VolunteerForm, YearForm
 from tongban.volunteers.models import Volunteer
@@ -26,10 +25,12 @@ from tongban.volunteers.selectors import (
     access_pairing,
     access_volunteer,
     hours_of,
+    pairing_form_choices,
     pairings_for_volunteer,
     pairings_visible_to,
     service_record,
     visits_of,
+    volunteer_form_choices,
     volunteer_view_of,
     volunteers_visible_to,
     with_hours,
@@ -73,14 +74,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _volunteer_form(request: HttpRequest, instance: Volunteer | None = None) -> VolunteerForm:
-    scope = scope_for(request.user)
-    teams = organisations_visible_to(request.user).filter(kind=Organisation.Kind.VOLUNTEER_TEAM)
-    if not scope.everything:
-        teams = teams.filter(scope.region_q("region"))
-    accounts = User.objects.filter(role=Role.VOLUNTEER, is_active=True).filter(
-        Q(volunteer_profile__isnull=True) | Q(volunteer_profile=instance) if instance else
-        Q(volunteer_profile__isnull=True)).filter(Q(organisation__in=teams) | Q(organisation__isnull=True))
-    return VolunteerForm(request.POST or None, instance=instance, teams=teams, accounts=accounts)
+    return VolunteerForm(request.POST or None, instance=instance, **volunteer_form_choices(request.user, instance))
 
 
 @login_required
@@ -163,10 +157,7 @@ def pairing_create(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).may_write("pairing"):
         raise PermissionDenied
     child = access_child(request.user, request.GET.get("child"), for_write=True)
-    volunteers = (volunteers_visible_to(request.user).active().select_related("team")
-                  .filter(team__region__in=_county_and_above(child.region)))
-    sites = sites_visible_to(request.user).filter(project_id=child.project_id)
-    form = PairingForm(request.POST or None, volunteers=volunteers, sites=sites)
+    form = PairingForm(request.POST or None, **pairing_form_choices(request.user, child))
     if request.method == "POST" and form.is_valid():
         try:
             pairing = services.pairing_create(actor=request.user, child=child, **form.cleaned_data)
@@ -176,12 +167,6 @@ def pairing_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The pairing has been set up."))
             return redirect("volunteers:pairing", pk=pairing.pk)
     return render(request, "volunteers/pairing_form.html", {"form": form, "child": child})
-
-
-def _county_and_above(region: Any) -> list[int]:
-    from tongban.regions.models import Region
-
-    return list(Region.objects.filter(code__in=region.ancestor_codes()).values_list("pk", flat=True))
 
 
 @login_required
