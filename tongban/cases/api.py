@@ -25,12 +25,13 @@ from tongban.cases.forms import (
     FOLLOW_UP_CHOICES,
     AssessmentForm,
     ClosureForm,
+    FollowUpForm,
     ReferralForm,
     ReferralStatusForm,
     SessionForm,
     TransferForm,
 )
-from tongban.cases.models import Approval, Case, Referral, ServiceSession
+from tongban.cases.models import Approval, Case, FollowUp, Referral, ServiceSession
 from tongban.cases.selectors import access_case, case_file, cases_visible_to
 from tongban.children.choices import Risk
 
@@ -102,6 +103,13 @@ class PlanOut(Schema):
         return list(obj.goals.all())
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
 class SessionOut(Schema):
     id: int
     held_on: date
@@ -111,6 +119,9 @@ class SessionOut(Schema):
     participants: str
     # null for the roles that may not read counselling notes (bureau officials, volunteers)
     notes: str | None
+    # The photos and PDFs kept with a session just recorded, for the roles that may read its notes (they are opened
+    # on the session's page); null in a case's detail and for other roles.
+    attachments: list[AttachmentOut] | None = None
 
 
 class ReferralOut(Schema):
@@ -348,8 +359,11 @@ class ClosureWrite(_In):
 
 
 def _session_out(user: Any, session: ServiceSession) -> dict[str, Any]:
+    readers = may_read_counselling_notes(user)
     return {**{f: getattr(session, f) for f in ("id", "held_on", "kind", "minutes", "worker_id", "participants")},
-            "notes": session.notes if may_read_counselling_notes(user) else None}
+            "notes": session.notes if readers else None,
+            "attachments": [{"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size}
+                            for a in session.attachments.all()] if readers else None}
 
 
 @router.post("/{int:case_id}/assessments", response={201: AssessmentOut, **WRITE_REFUSALS},
@@ -377,16 +391,55 @@ def assessment_create(request: HttpRequest, case_id: int = RECORD_ID) -> Any:
     return Reply(201, assessment)
 
 
+def _session_body_doc() -> dict[str, Any]:
+    """JSON, or the same fields as a multipart form with the photos and PDFs under `files` (as the page sends)."""
+    doc = body_doc(SessionWrite)
+    fields = SessionWrite.model_json_schema()
+    multipart = {**fields, "properties": {**fields["properties"], "files": {
+        "type": "array", "items": {"type": "string", "format": "binary"},
+        "description": "JPEG, PNG or PDF; where a photo was taken is removed from it"}}}
+    doc["requestBody"]["content"]["multipart/form-data"] = {"schema": multipart}
+    return doc
+
+
 @router.post("/{int:case_id}/sessions", response={201: SessionOut, **WRITE_REFUSALS},
-             openapi_extra=body_doc(SessionWrite),
-             summary="Record a service session (photos and PDFs are added on the session's page)")
+             openapi_extra=_session_body_doc(),
+             summary="Record a service session; with photos or PDFs, send it as multipart/form-data")
 def session_create(request: HttpRequest, case_id: int = RECORD_ID) -> Any:
     case = access_case(request.user, case_id, for_write=True)
     writing(request)
-    form = read_form(request, SessionWrite, SessionForm, initial={"minutes": 60})
-    data = {k: v for k, v in form.cleaned_data.items() if k != "files"}
-    session = services.session_record(actor=request.user, case=case, files=[], **data)
+    if request.content_type == "multipart/form-data":
+        # The page's own form, fields and files alike: the same checks of type and size by the same service.
+        data = request.POST.copy()
+        data.setdefault("minutes", "60")
+        form = checked(SessionForm(data, request.FILES))
+    else:
+        form = read_form(request, SessionWrite, SessionForm, initial={"minutes": 60})
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "files"}
+    session = services.session_record(actor=request.user, case=case, files=form.cleaned_data["files"] or [],
+                                      **fields)
     return Reply(201, _session_out(request.user, session))
+
+
+class FollowUpWrite(_In):
+    done_on: str | None = date_field(None)
+    notes: str = ""
+
+
+@router.post("/{int:case_id}/follow-ups/{int:follow_up_id}", response={200: FollowUpOut, **WRITE_REFUSALS},
+             openapi_extra=body_doc(FollowUpWrite),
+             summary="Record a follow-up visit after the closure (`done_on`, today if left out; `notes`); the case "
+                     "ends with the last one")
+def follow_up_record(request: HttpRequest, response: HttpResponse, case_id: int = RECORD_ID,
+                     follow_up_id: int = RECORD_ID) -> Any:
+    case = access_case(request.user, case_id, for_write=True)
+    follow_up = get_object_or_404(FollowUp.objects.select_related("case"), pk=follow_up_id, case=case)
+    writing(request)
+    check_if_match(request, case)
+    form = read_form(request, FollowUpWrite, FollowUpForm, initial={"done_on": date.today()})
+    recorded = services.follow_up_record(actor=request.user, follow_up=follow_up, **form.cleaned_data)
+    response["ETag"] = etag(Case.objects.only("version").get(pk=case.pk))
+    return recorded
 
 
 @router.post("/{int:case_id}/referrals", response={201: ReferralOut, **WRITE_REFUSALS},

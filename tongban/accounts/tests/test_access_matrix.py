@@ -157,6 +157,8 @@ EXAMPLES: dict[str, Example] = {
     "api_v1:case_detail": API_CASE, "api_v1:case_move": API_CASE, "api_v1:plan_submit": API_CASE,
     "api_v1:assessment_create": API_CASE, "api_v1:session_create": API_CASE, "api_v1:referral_create": API_CASE,
     "api_v1:case_transfer": API_CASE, "api_v1:closure_request": API_CASE,
+    "api_v1:follow_up_record": Example(_under(FollowUp, cases_visible_to, "case"), FollowUp.objects.all,
+                                       lambda f: {"case_id": f.case_id, "follow_up_id": f.pk}),
     "api_v1:referral_status": Example(_under(Referral, cases_visible_to, "case"), Referral.objects.all,
                                       lambda r: {"case_id": r.case_id, "referral_id": r.pk}),
     "api_v1:region_detail": _api(regions_visible_to, Region, "region_id"),
