@@ -1,5 +1,6 @@
 """Case work over the JSON API: the same selectors, door, forms, services and audit trail as the case pages."""
 
+import copy
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -15,7 +16,15 @@ from pydantic import ConfigDict
 from tongban.accounts.access import may_read_counselling_notes, scope_for
 from tongban.accounts.models import Role, User
 from tongban.api.bodies import api_names, body_doc, checked, choices_of, date_field, read_body, read_form
-from tongban.api.common import RECORD_ID, REFUSALS, WRITE_REFUSALS, check_if_match, etag, writing
+from tongban.api.common import (
+    RECORD_ID,
+    REFUSALS,
+    WRITE_REFUSALS,
+    check_if_match,
+    conflicts_as_412,
+    etag,
+    writing,
+)
 from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
@@ -24,6 +33,8 @@ from tongban.cases.choices import Domain, ExitReason, Level, Method, ReferralKin
 from tongban.cases.forms import (
     FOLLOW_UP_CHOICES,
     AssessmentForm,
+    CaseEditForm,
+    CaseOpenForm,
     ClosureForm,
     FollowUpForm,
     ReferralForm,
@@ -32,8 +43,9 @@ from tongban.cases.forms import (
     TransferForm,
 )
 from tongban.cases.models import Approval, Case, FollowUp, Referral, ServiceSession
-from tongban.cases.selectors import access_case, case_file, cases_visible_to
+from tongban.cases.selectors import access_case, case_file, cases_visible_to, team_workers_for
 from tongban.children.choices import Risk
+from tongban.children.selectors import access_child
 
 router = Router()
 
@@ -261,6 +273,59 @@ def case_detail(request: HttpRequest, response: HttpResponse, case_id: int = REC
     audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=case, changes={"via": "api"})
     response["ETag"] = etag(case)
     return _detail(request.user, case)
+
+
+class CaseOpenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    child_id: int = Field(..., ge=1, le=2**63 - 1)
+    worker_id: int | None = Field(None, ge=1, le=2**63 - 1,
+                                  description="a social worker or lead of a team covering the child's region")
+    opened_on: str | None = date_field(None)
+    source: str = Field(Case.Source.SCREENING, json_schema_extra=choices_of(Case.Source.values))
+    reason: str = ""
+
+
+class CaseEditIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    opened_on: str | None = date_field(None)
+    source: str = Field("", json_schema_extra=choices_of(Case.Source.values, blank=True))
+    reason: str = ""
+
+
+@router.post("/", response={201: CaseSummary, **WRITE_REFUSALS}, openapi_extra=body_doc(CaseOpenIn),
+             summary="Take a child into case work (接案): one open case per child and project")
+def case_open(request: HttpRequest, response: HttpResponse) -> Any:
+    if not scope_for(request.user).may_write("case"):
+        raise PermissionDenied
+    writing(request)
+    # The child named in the body is looked for through the caller's door, like the page's URL: 404 outside.
+    child = access_child(request.user, read_body(request, CaseOpenIn).child_id)
+    names = {"worker": "worker_id"}
+    form = read_form(request, CaseOpenIn, CaseOpenForm, names=names,
+                     initial={"opened_on": date.today(), "source": Case.Source.SCREENING},
+                     workers=team_workers_for(child))
+    with api_names(names):
+        case = services.case_open(actor=request.user, child=child, **form.cleaned_data)
+    response["ETag"] = etag(case)
+    return Reply(201, case)
+
+
+@router.patch("/{int:case_id}", response={200: CaseSummary, **WRITE_REFUSALS}, openapi_extra=body_doc(CaseEditIn),
+              summary="Change the intake details (opened on, source, reason): only the fields sent; If-Match → 412")
+def case_update(request: HttpRequest, response: HttpResponse, case_id: int = RECORD_ID) -> Any:
+    case = access_case(request.user, case_id, for_write=True)
+    writing(request)
+    version = check_if_match(request, case)
+    initial = {"opened_on": case.opened_on, "source": case.source, "reason": case.reason, "version": case.version}
+    form = read_form(request, CaseEditIn, CaseEditForm, initial=initial, instance=copy.copy(case))
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    with conflicts_as_412():
+        updated = services.case_update(actor=request.user, case=Case.objects.get(pk=case.pk), version=version,
+                                       **data)
+    response["ETag"] = etag(updated)
+    return Case.objects.select_related("child").get(pk=case.pk)
 
 
 @router.post("/{int:case_id}/move", response={200: CaseSummary, **WRITE_REFUSALS}, openapi_extra=body_doc(MoveIn),

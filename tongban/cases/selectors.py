@@ -220,3 +220,12 @@ def _community_events(child: Any) -> list[Event]:
     events += [Event(a.activity.held_on, "activity", a, activity(a.activity_id), rank=1)
                for a in attendance_for_child(child)]
     return events
+
+
+def team_workers_for(child: Any) -> QuerySet[Any]:
+    """Social workers and leads of the project teams that cover the child's region: who may take the child's case."""
+    from tongban.accounts.models import Role, User
+
+    return User.objects.filter(role__in=[Role.WORKER, Role.TEAM_LEAD], is_active=True,
+                               team__project_id=child.project_id,
+                               team__region__code__in=child.region.ancestor_codes()).select_related("team")

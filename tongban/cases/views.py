@@ -42,6 +42,7 @@ from tongban.cases.selectors import (
     list_cases,
     scores_in_order,
     stage_counts,
+    team_workers_for,
     with_session_counts,
 )
 from tongban.cases.wording import case_line, session_line
@@ -70,10 +71,7 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def _team_workers(child: Child) -> Any:
-    """Social workers and leads of the project teams that cover the child's region."""
-    return User.objects.filter(role__in=[Role.WORKER, Role.TEAM_LEAD], is_active=True,
-                               team__project_id=child.project_id,
-                               team__region__code__in=child.region.ancestor_codes()).select_related("team")
+    return team_workers_for(child)
 
 
 @login_required
