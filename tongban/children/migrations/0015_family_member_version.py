@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('children', '0013_statistics_indexes'),
+        ('children', '0014_child_region_files_idx'),
     ]
 
     operations = [
