@@ -5,7 +5,6 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +12,6 @@ from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from pydantic import ConfigDict
 
-from tongban.accounts.access import scope_for
 from tongban.activities import services
 from tongban.activities.forms import ActivityEditForm, ActivityForm
 from tongban.activities.models import Activity, ActivityVolunteer
@@ -269,9 +267,7 @@ class _ActivityEditForm(_ByCode, ActivityEditForm):
              summary="Plan an activity (the page's checks: the project, site and region of the caller's area)")
 def activity_create(request: HttpRequest, response: HttpResponse) -> Any:
     staff_only(request)
-    if not scope_for(request.user).may_write("activity"):
-        raise PermissionDenied
-    writing(request)
+    writing(request, "activity")
     form = read_form(request, ActivityCreate, _ActivityForm, names=ACTIVITY_NAMES,
                      projects=projects_visible_to(request.user), sites=sites_visible_to(request.user),
                      regions=regions_visible_to(request.user))

@@ -55,7 +55,16 @@ def conflicts_as_412() -> Iterator[None]:
         raise
 
 
-def writing(request: HttpRequest) -> None:
+def writing(request: HttpRequest, kind: str | None = None) -> None:
+    """A write by this caller: a read-only token is refused; with `kind` ("case", "pairing"…), a role that may not
+    write that kind of record is refused first, as the pages' create views do."""
+    if kind is not None:
+        from django.core.exceptions import PermissionDenied
+
+        from tongban.accounts.access import scope_for
+
+        if not scope_for(request.user).may_write(kind):
+            raise PermissionDenied
     require_write_token(request)
 
 

@@ -297,9 +297,7 @@ class CaseEditIn(Schema):
 @router.post("/", response={201: CaseSummary, **WRITE_REFUSALS}, openapi_extra=body_doc(CaseOpenIn),
              summary="Take a child into case work (接案): one open case per child and project")
 def case_open(request: HttpRequest, response: HttpResponse) -> Any:
-    if not scope_for(request.user).may_write("case"):
-        raise PermissionDenied
-    writing(request)
+    writing(request, "case")
     # The child named in the body is looked for through the caller's door, like the page's URL: 404 outside.
     child = access_child(request.user, read_body(request, CaseOpenIn).child_id)
     names = {"worker": "worker_id"}
@@ -532,9 +530,7 @@ def referral_status(request: HttpRequest, case_id: int = RECORD_ID, referral_id:
              summary="Hand the case to another social worker (team leads and project admins); the history is kept")
 def case_transfer(request: HttpRequest, response: HttpResponse, case_id: int = RECORD_ID) -> Any:
     case = access_case(request.user, case_id, for_write=True)
-    if not scope_for(request.user).may_write("case_transfer"):
-        raise PermissionDenied
-    writing(request)
+    writing(request, "case_transfer")
     check_if_match(request, case)
     workers = User.objects.filter(role__in=[Role.WORKER, Role.TEAM_LEAD], is_active=True,
                                   team__project_id=case.project_id).exclude(pk=case.worker_id).select_related("team")

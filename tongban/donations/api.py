@@ -4,14 +4,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from pydantic import ConfigDict
 
-from tongban.accounts.access import scope_for
 from tongban.activities.selectors import activities_visible_to
 from tongban.api.bodies import api_names, body_doc, choices_of, read_body, read_form
 from tongban.api.common import RECORD_ID, REFUSALS, WRITE_REFUSALS, page, staff_only, writing
@@ -108,9 +107,7 @@ class DonorCreate(Schema):
              summary="Record a donor of one of the caller's projects (the page's form and service)")
 def donor_create(request: HttpRequest) -> Any:
     staff_only(request)
-    if not scope_for(request.user).may_write("donation"):
-        raise PermissionDenied
-    writing(request)
+    writing(request, "donation")
     form = read_form(request, DonorCreate, DonorForm, names=DONOR_NAMES, **donor_form_choices(request.user))
     with api_names(DONOR_NAMES):
         donor = services.donor_register(actor=request.user, **form.cleaned_data)

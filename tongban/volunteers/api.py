@@ -160,9 +160,7 @@ class VolunteerWrite(_In):
                  summary="Register a volunteer in a volunteer team of the caller's area")
 def volunteer_create(request: HttpRequest, response: HttpResponse) -> Any:
     staff_only(request)
-    if not scope_for(request.user).may_write("volunteer"):
-        raise PermissionDenied
-    writing(request)
+    writing(request, "volunteer")
     form = read_form(request, VolunteerWrite, VolunteerForm, names=VOLUNTEER_NAMES,
                      initial={"joined_on": date.today(), "active": True},
                      **volunteer_form_choices(request.user))
@@ -335,9 +333,7 @@ class PairingEnd(_In):
 @pairings.post("/", response={201: PairingDetail, **WRITE_REFUSALS}, openapi_extra=body_doc(PairingCreate),
                summary="Pair a volunteer with a child (team leads and project admins)")
 def pairing_create(request: HttpRequest, response: HttpResponse) -> Any:
-    if not scope_for(request.user).may_write("pairing"):
-        raise PermissionDenied
-    writing(request)
+    writing(request, "pairing")
     child_id = read_body(request, PairingCreate).child_id
     # The child named in the body is looked for through the caller's door, like the page's ?child=: 404 outside.
     child = access_child(request.user, child_id, for_write=True)
