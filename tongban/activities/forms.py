@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tongban.activities.models import Activity, ActivityType, BrandLine
+from tongban.core.forms import version_field
 from tongban.regions.models import Region
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,6 +43,12 @@ class ActivityEditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["type"].queryset = ActivityType.objects.filter(active=True)
         self.fields["brand_line"].queryset = BrandLine.objects.filter(active=True)
+
+
+class ActivityPageEditForm(ActivityEditForm):
+    """The page's edit of an activity: with the version it was loaded with."""
+
+    version = version_field()
 
 
 class AttendanceForm(forms.Form):

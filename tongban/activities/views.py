@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from tongban.accounts.access import scope_for, sees_child_files
 from tongban.activities import services
 from tongban.activities.forms import (
-    ActivityEditForm,
     ActivityFilterForm,
     ActivityForm,
+    ActivityPageEditForm,
     AttendanceForm,
     BirthdayForm,
     InviteForm,
@@ -34,7 +34,7 @@ from tongban.activities.selectors import (
     with_counts,
 )
 from tongban.children.selectors import children_visible_to, search_children
-from tongban.core.forms import add_service_errors
+from tongban.core.forms import add_service_errors, show_refusal, without_version
 from tongban.organisations.selectors import access_site, projects_visible_to, sites_visible_to
 from tongban.regions.selectors import regions_visible_to
 from tongban.volunteers.selectors import volunteers_visible_to
@@ -96,17 +96,21 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, for_write=True)
-    form = ActivityEditForm(request.POST or None, instance=activity)
+    form = ActivityPageEditForm(request.POST or None, instance=activity, initial={"version": activity.version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        version, data = without_version(form)
         try:
             services.activity_update(actor=request.user, activity=Activity.objects.get(pk=activity.pk),
-                                     **form.cleaned_data)
+                                     version=version, **data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            conflict = show_refusal(form, exc, saved_now=lambda: Activity.objects.get(pk=activity.pk))
         else:
             messages.success(request, _("The activity has been saved."))
             return redirect("activities:detail", pk=activity.pk)
-    return render(request, "activities/form.html", {"form": form, "activity": activity, "creating": False})
+    return render(request, "activities/form.html", {"form": form, "activity": activity, "creating": False,
+                                                    "conflict": conflict},
+                  status=409 if conflict is not None else 200)
 
 
 @login_required

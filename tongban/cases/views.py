@@ -175,7 +175,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The case has been saved."))
             return redirect("cases:detail", pk=case.pk)
     changed = _differences(form, current) if current is not None else []
-    return render(request, "cases/edit.html", {"form": form, "case": case, "current": current, "changed": changed})
+    return render(request, "cases/edit.html", {"form": form, "case": case, "current": current, "changed": changed},
+                  status=409 if current is not None else 200)
 
 
 def _differences(form: CaseEditForm, current: Case) -> list[tuple[Any, Any, Any]]:

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from tongban.children.choices import ETHNICITY_CHOICES, Relation, Risk, Sex, Status, Welfare
 from tongban.children.models import Child, Consent, DifficultyCategory, FamilyMember
+from tongban.core.forms import version_field
 from tongban.regions.models import Region
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -102,6 +103,12 @@ class FamilyMemberForm(forms.ModelForm):
                   "monthly_income_yuan"]
         widgets = {"condition_since": DATE_INPUT}
         labels = {"name": pgettext_lazy("a person's", "name")}
+
+
+class FamilyMemberEditForm(FamilyMemberForm):
+    """The page's edit of a family member: with the version it was loaded with."""
+
+    version = version_field()
 
 
 class ConsentForm(forms.ModelForm):

@@ -22,6 +22,7 @@ from tongban.children.forms import (
     ChildFilterForm,
     ChildForm,
     ConsentForm,
+    FamilyMemberEditForm,
     FamilyMemberForm,
     RevealForm,
     VerificationForm,
@@ -37,7 +38,7 @@ from tongban.children.selectors import (
     search_children,
 )
 from tongban.children.wording import child_line
-from tongban.core.forms import add_service_errors
+from tongban.core.forms import add_service_errors, show_refusal, without_version
 from tongban.core.links import link_maker
 from tongban.core.paging import CappedPaginator
 from tongban.core.pdf import pdf_response
@@ -158,23 +159,29 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = access_child(request.user, pk, for_write=True)
     form = ChildForm(request.POST or None, instance=child, **child_form_choices(request.user))
     changed: list[tuple[Any, Any, Any]] = []
+    # The version the page was loaded with travels with every re-shown form, until a conflict shows the saved one.
+    version = child.version if request.method != "POST" else request.POST.get("version", "0")
+    conflict = False
     if request.method == "POST" and form.is_valid():
         id_number = form.cleaned_data["id_number"]
         try:
             services.child_update(
                 actor=request.user, child=Child.objects.get(pk=child.pk),
-                version=int(request.POST.get("version", "0") or 0),
+                version=int(version) if str(version).isdigit() else 0,
                 id_number=id_number if id_number else None,
                 categories=list(form.cleaned_data["recorded_categories"]), **form.service_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
             if getattr(exc, "code", None) == "conflict":
-                changed = _differences(form, Child.objects.get(pk=child.pk))
+                conflict = True
+                saved = Child.objects.get(pk=child.pk)
+                changed, version = _differences(form, saved), saved.version
         else:
             messages.success(request, _("The file has been saved."))
             return redirect("children:detail", pk=child.pk)
     return render(request, "children/form.html", {"form": form, "child": child, "creating": False,
-                                                  "changed": changed})
+                                                  "changed": changed, "version": version},
+                  status=409 if conflict else 200)
 
 
 def _differences(form: ChildForm, saved: Child) -> list[tuple[Any, Any, Any]]:
@@ -196,19 +203,23 @@ def family_edit(request: HttpRequest, pk: int, member_pk: int | None = None) -> 
     child = access_child(request.user, pk, for_write=True)
     member = get_object_or_404(FamilyMember, pk=member_pk, child=child) if member_pk else None
     # The form validates on a copy: the service compares the member as saved with what was typed, and audits that.
-    form = FamilyMemberForm(request.POST or None, instance=copy(member))
+    form = (FamilyMemberForm(request.POST or None) if member is None else
+            FamilyMemberEditForm(request.POST or None, instance=copy(member), initial={"version": member.version}))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "phone"}
-        phone = form.cleaned_data["phone"]
+        version, data = without_version(form) if member is not None else (None, dict(form.cleaned_data))
+        phone = data.pop("phone")
         try:
-            services.family_member_save(actor=request.user, child=child, member=member,
+            services.family_member_save(actor=request.user, child=child, member=member, version=version,
                                         phone=phone if phone or member is None else None, **data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            conflict = show_refusal(form, exc, saved_now=lambda: FamilyMember.objects.get(pk=member_pk))
         else:
             messages.success(request, _("The family details have been saved."))
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/family_form.html", {"form": form, "child": child, "member": member})
+    return render(request, "children/family_form.html", {"form": form, "child": child, "member": member,
+                                                         "conflict": conflict},
+                  status=409 if conflict is not None else 200)
 
 
 @login_required

@@ -1,9 +1,15 @@
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms.renderers import DjangoTemplates
+from django.utils.choices import flatten_choices
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
@@ -16,6 +22,69 @@ def add_service_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def version_field() -> forms.IntegerField:
+    """The version of the record the page was loaded with, sent back with the change: a change saved meanwhile by
+    someone else is then refused instead of overwritten (tongban/core/versions.py)."""
+    out_of_date = gettext_lazy("This page is out of date. Reload it, then make your change again.")
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
+        "required": out_of_date, "invalid": out_of_date, "min_value": out_of_date})
+
+
+def without_version(form: Any) -> tuple[int, dict[str, Any]]:
+    """The version the page was loaded with, and the form's other fields for the service."""
+    data = dict(form.cleaned_data)
+    return data.pop("version"), data
+
+
+Differences = list[tuple[Any, Any, Any]]
+
+
+def show_refusal(form: Any, exc: ValidationError, *, saved_now: Callable[[], Model],
+                 columns: dict[str, str] | None = None) -> Differences | None:
+    """Show a service's refusal on the form. A save refused because the record changed meanwhile (code "conflict")
+    keeps what was typed, takes the saved version (so saving again, after comparing, goes through) and returns
+    what is saved now beside what was typed; None for any other refusal. `columns` names the record's column of a
+    form field named otherwise."""
+    if getattr(exc, "code", None) != "conflict":
+        add_service_errors(form, exc)
+        return None
+    saved = saved_now()
+    form.add_error(None, exc.messages)
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = str(saved.version)  # type: ignore[attr-defined]
+    return differences(form, saved, columns)
+
+
+def differences(form: Any, saved: Model, columns: dict[str, str] | None = None) -> Differences:
+    """(label, saved now, typed) for the form's fields where the record as saved differs from what was typed.
+
+    Only the record's own columns are compared: what a form takes but the record keeps hidden (a family member's
+    encrypted phone) is never shown.
+    """
+    own = {f.name for f in saved._meta.concrete_fields}
+    rows = []
+    for name, typed in form.cleaned_data.items():
+        column = (columns or {}).get(name, name)
+        if name == "version" or column not in own or name not in form.fields:
+            continue
+        now = getattr(saved, column)
+        if now != typed:
+            field = form.fields[name]
+            rows.append((field.label, _shown(field, now), _shown(field, typed)))
+    return rows
+
+
+def _shown(field: forms.Field, value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    labels: dict[Any, Any] = {}
+    if getattr(field, "choices", None) and not isinstance(field, forms.ModelChoiceField):
+        labels = dict(flatten_choices(field.choices))  # type: ignore[attr-defined]
+    if isinstance(value, list | tuple):
+        return "、".join(str(labels.get(v, v)) for v in value)
+    return labels.get(value, value)
 
 
 class FormRenderer(DjangoTemplates):

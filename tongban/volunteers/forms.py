@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.forms import version_field
 from tongban.volunteers.models import Availability, Pairing, PairingVisit, Skill, Volunteer
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,6 +32,12 @@ class VolunteerForm(forms.ModelForm):
             self.fields["availability"].initial = self.instance.availability
 
 
+class VolunteerEditForm(VolunteerForm):
+    """The page's edit of a volunteer: with the version it was loaded with."""
+
+    version = version_field()
+
+
 class PairingForm(forms.ModelForm):
     class Meta:
         model = Pairing
@@ -47,6 +54,12 @@ class PairingForm(forms.ModelForm):
 class PairingEndForm(forms.Form):
     ends_on = forms.DateField(label=_("ends on"), widget=DATE_INPUT, initial=date.today)
     reason = forms.CharField(label=_("why it ended"), max_length=200, required=False)
+
+
+class PairingEndPageForm(PairingEndForm):
+    """The pairing page's end form: with the version the page was loaded with."""
+
+    version = version_field()
 
 
 class VisitForm(forms.ModelForm):

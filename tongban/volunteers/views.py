@@ -15,12 +15,19 @@ from tongban.accounts.models import Role
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.children.selectors import access_child, children_visible_to
-from tongban.core.forms import add_service_errors
+from tongban.core.forms import Differences, add_service_errors, show_refusal, without_version
 from tongban.organisations.models import Organisation
 from tongban.organisations.selectors import organisations_visible_to
 from tongban.volunteers import services
-from tongban.volunteers.forms import PairingEndForm, PairingForm, VisitForm, VolunteerForm, YearForm
-from tongban.volunteers.models import Volunteer
+from tongban.volunteers.forms import (
+    PairingEndPageForm,
+    PairingForm,
+    VisitForm,
+    VolunteerEditForm,
+    VolunteerForm,
+    YearForm,
+)
+from tongban.volunteers.models import Pairing, Volunteer
 from tongban.volunteers.selectors import (
     access_pairing,
     access_volunteer,
@@ -74,7 +81,10 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _volunteer_form(request: HttpRequest, instance: Volunteer | None = None) -> VolunteerForm:
-    return VolunteerForm(request.POST or None, instance=instance, **volunteer_form_choices(request.user, instance))
+    if instance is None:
+        return VolunteerForm(request.POST or None, **volunteer_form_choices(request.user, None))
+    return VolunteerEditForm(request.POST or None, instance=instance, initial={"version": instance.version},
+                             **volunteer_form_choices(request.user, instance))
 
 
 @login_required
@@ -99,16 +109,20 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
 def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = access_volunteer(request.user, pk, for_write=True)
     form = _volunteer_form(request, volunteer)
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        version, data = without_version(form)
         try:
             services.volunteer_update(actor=request.user, volunteer=Volunteer.objects.get(pk=volunteer.pk),
-                                      **form.cleaned_data)
+                                      version=version, **data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            conflict = show_refusal(form, exc, saved_now=lambda: Volunteer.objects.get(pk=volunteer.pk))
         else:
             messages.success(request, _("The volunteer's details have been saved."))
             return redirect("volunteers:detail", pk=volunteer.pk)
-    return render(request, "volunteers/form.html", {"form": form, "volunteer": volunteer, "creating": False})
+    return render(request, "volunteers/form.html", {"form": form, "volunteer": volunteer, "creating": False,
+                                                    "conflict": conflict},
+                  status=409 if conflict is not None else 200)
 
 
 @login_required
@@ -172,6 +186,11 @@ def pairing_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = access_pairing(request.user, pk)
+    return _pairing_page(request, pairing, PairingEndPageForm(initial={"version": pairing.version}))
+
+
+def _pairing_page(request: HttpRequest, pairing: Pairing, end_form: PairingEndPageForm,
+                  conflict: Differences | None = None) -> HttpResponse:
     visits = list(visits_of(pairing))
     if scope_for(request.user).role == Role.VOLUNTEER:
         # The volunteer's page gets the volunteer-safe view only; the pairing's child object never reaches it.
@@ -185,10 +204,11 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pairing": pairing, "visits": visits, "may_log": may_log_visit(request.user, pairing),
         # Like counselling notes, what a volunteer tells of a visit is for the people doing the case work.
         "show_notes": may_read_counselling_notes(request.user),
-        "may_end": scope.may_write("pairing") and pairing.ends_on is None,
-        "end_form": PairingEndForm(),
+        # After a refused end (ended meanwhile), the form stays, as typed, to end it on this user's terms after all.
+        "may_end": scope.may_write("pairing") and (pairing.ends_on is None or conflict is not None),
+        "end_form": end_form, "conflict": conflict,
         "child_visible": children_visible_to(request.user).filter(pk=pairing.child_id).exists(),
-    })
+    }, status=409 if conflict is not None else 200)
 
 
 @login_required
@@ -216,13 +236,20 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = access_pairing(request.user, pk, for_write=True)
-    form = PairingEndForm(request.POST)
+    form = PairingEndPageForm(request.POST)
     if form.is_valid():
+        version, data = without_version(form)
         try:
-            services.pairing_end(actor=request.user, pairing=pairing, ends_on=form.cleaned_data["ends_on"],
-                                 reason=form.cleaned_data["reason"])
+            services.pairing_end(actor=request.user, pairing=pairing, version=version, **data)
         except ValidationError as exc:
+            if getattr(exc, "code", None) == "conflict":
+                # The pairing page again, the end form as typed, beside what is saved now.
+                conflict = show_refusal(form, exc, saved_now=lambda: Pairing.objects.get(pk=pairing.pk),
+                                        columns={"reason": "end_reason"})
+                return _pairing_page(request, access_pairing(request.user, pk), form, conflict)
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("The pairing has ended."))
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("volunteers:pairing", pk=pairing.pk)

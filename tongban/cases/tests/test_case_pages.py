@@ -192,7 +192,7 @@ def test_the_second_save_of_the_same_case_is_refused_and_shows_what_changed(clie
 
     response = client.post(url(case, "edit"), stale)
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert shows(response, services.CONFLICT_MESSAGE)
     assert "孩子在学校被欺负，祖母请求帮助" in response.content.decode()
     assert "学校老师转介" in response.content.decode()

@@ -329,7 +329,7 @@ def test_editing_a_file_changed_meanwhile_shows_the_conflict_and_keeps_the_typed
 
     response = client.post(page(child, "edit"), stale)
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert shows(response, "Someone else changed this file while you were editing it. "
                            "Reload it to see their changes, then make yours again.")
     assert 'value="昭君镇中心小学"' in response.content.decode()
@@ -389,7 +389,7 @@ def test_a_family_members_phone_is_kept_when_the_form_leaves_it_empty(client):
     signed_in(client, "worker_dalate")
 
     response = client.post(page(child, "family/{member}", mother),
-                           {"relation": "mother", "life_status": "alive", "works_away": "on"})
+                           {"relation": "mother", "life_status": "alive", "works_away": "on", "version": 1})
 
     assert response.status_code == 302
     saved = FamilyMember.objects.get(pk=mother.pk)
@@ -401,7 +401,7 @@ def test_changing_a_family_member_on_the_page_records_what_changed_in_the_audit_
     signed_in(client, "worker_dalate")
 
     client.post(page(child, "family/{member}", mother), {"relation": "mother", "life_status": "alive",
-                                                          "works_away": "on"})
+                                                          "works_away": "on", "version": 1})
 
     event = AuditEvent.objects.filter(action="update", target_id=str(mother.pk)).latest("pk")
     assert event.changes["works_away"] is True and "relation" not in event.changes

@@ -136,6 +136,6 @@ def test_a_pairing_is_ended_by_the_team_lead(client):
     signed_in(client, "lead_dalate")
 
     client.post(f"/volunteers/pairings/{pairing.pk}/end/", {"ends_on": pairing.starts_on.isoformat(),
-                                                            "reason": "孩子随父母外出"})
+                                                            "reason": "孩子随父母外出", "version": 1})
 
     assert Pairing.objects.get(pk=pairing.pk).ends_on == pairing.starts_on
