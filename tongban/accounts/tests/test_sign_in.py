@@ -3,7 +3,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.html import escape
 
@@ -142,6 +144,27 @@ def test_each_request_pushes_the_idle_timeout_forward(client):
     assert client.get("/").status_code == 200
     expires = Session.objects.get(session_key=key).expire_date
     assert expires > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_pages_seen_within_a_minute_do_not_rewrite_the_session(client):
+    """The idle expiry slides forward at most once a minute: reading pages is not a write to the database."""
+    signed_in(client, "worker_dalate")
+    key = client.session.session_key
+    before = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+        assert client.get("/children/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert Session.objects.get(session_key=key).expire_date == before
+
+
+def test_the_idle_expiry_is_pushed_forward_at_most_once_a_minute(client):
+    signed_in(client, "worker_dalate")
+    key = client.session.session_key
+    almost = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE) - timedelta(seconds=50)
+    Session.objects.filter(session_key=key).update(expire_date=almost)
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == almost
 
 
 def test_password_change_needs_a_signed_in_user(client):

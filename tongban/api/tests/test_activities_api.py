@@ -109,10 +109,10 @@ def test_anonymous_caller_is_asked_to_authenticate(client: Client) -> None:
 def test_activity_list_has_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, "pm_ordos")
     # session, user, the admin's projects and their regions (scope), activities with their counts, type, brand line
-    # and region, session saved (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # and region
+    with django_assert_num_queries(5):
         client.get("/api/v1/activities/?limit=2")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get("/api/v1/activities/?limit=300")
 
 
@@ -120,6 +120,6 @@ def test_activity_detail_has_a_fixed_number_of_queries(client: Client, django_as
     activity = _activity_with_attendance("pm_ordos")
     signed_in(client, "pm_ordos")
     # session, user, scope (2), the door, the activity with its counts, volunteers present, attendance, which of
-    # the children the caller may open, session saved (3)
-    with django_assert_num_queries(12):
+    # the children the caller may open
+    with django_assert_num_queries(9):
         client.get(f"/api/v1/activities/{activity.pk}")

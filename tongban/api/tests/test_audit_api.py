@@ -52,8 +52,8 @@ def test_anonymous_caller_is_asked_to_authenticate(client: Client) -> None:
 
 def test_audit_list_has_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, "admin")
-    # session, user, events, session saved (savepoint, update, release)
-    with django_assert_num_queries(6):
+    # session, user, events
+    with django_assert_num_queries(3):
         client.get("/api/v1/audit/events?limit=1")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         client.get("/api/v1/audit/events?limit=500")

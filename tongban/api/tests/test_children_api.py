@@ -120,9 +120,8 @@ def test_session_write_without_csrf_token_is_refused(client: Client) -> None:
 
 def test_child_list_has_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, "pm_ordos")
-    # session, user, the admin's projects and their regions (scope), children, their categories, and the session
-    # saved for its idle timeout (savepoint, update, release)
-    with django_assert_num_queries(9):
+    # session, user, the admin's projects and their regions (scope), children and their categories
+    with django_assert_num_queries(6):
         client.get("/api/v1/children/?limit=5")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get("/api/v1/children/?limit=100")

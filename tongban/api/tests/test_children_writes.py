@@ -289,11 +289,10 @@ def test_consents_outside_the_area_are_404_and_anonymous_is_401(client: Client) 
 def test_family_and_consent_lists_have_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     child = make_child()
     signed_in(client, "lead_dalate")
-    # session, user, the lead's team and its region (scope), the child, the audit event, the rows, and the session
-    # saved (savepoint, update, release)
-    with django_assert_num_queries(10):
+    # session, user, the lead's team and its region (scope), the child, the audit event and the rows
+    with django_assert_num_queries(7):
         client.get(f"/api/v1/children/{child.pk}/family")
     for relation in ("father", "mother", "m_grandmother"):
         make_member(child, relation)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(f"/api/v1/children/{child.pk}/family")

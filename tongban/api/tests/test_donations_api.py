@@ -115,11 +115,11 @@ def test_anonymous_caller_is_asked_to_authenticate(client: Client) -> None:
 def test_lists_have_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, "pm_ordos")
     # session, user, the admin's projects and their regions (scope), the rows (donations with donor, region,
-    # receipt and the value allocated), session saved (savepoint, update, release)
+    # receipt and the value allocated)
     for url in ("/api/v1/donations/", "/api/v1/donors/"):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(5):
             client.get(f"{url}?limit=1")
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(5):
             client.get(f"{url}?limit=300")
 
 
@@ -178,6 +178,6 @@ def test_donation_detail_has_a_fixed_number_of_queries(client: Client, django_as
                 content_type="application/json", **bearer(token_for("lead_dalate")))
     signed_in(client, "lead_dalate")
     # session, user, scope (2), the door, the donation with donor, region, receipt and value allocated, its
-    # allocations, which of their children the caller may open, session saved (3)
-    with django_assert_num_queries(11):
+    # allocations, which of their children the caller may open
+    with django_assert_num_queries(8):
         client.get(f"/api/v1/donations/{donation.pk}")

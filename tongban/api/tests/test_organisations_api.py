@@ -73,7 +73,7 @@ def test_lists_have_a_fixed_number_of_queries(client: Client, django_assert_num_
     signed_in(client, "pm_ordos")
     # session, user, the admin's projects and their regions (scope), the rows (+ projects' regions), session saved
     # (savepoint, update, release)
-    for url, queries in (("/api/v1/projects/", 9), ("/api/v1/sites/", 8), ("/api/v1/organisations/", 8)):
+    for url, queries in (("/api/v1/projects/", 6), ("/api/v1/sites/", 5), ("/api/v1/organisations/", 5)):
         with django_assert_num_queries(queries):
             client.get(f"{url}?limit=1")
         with django_assert_num_queries(queries):

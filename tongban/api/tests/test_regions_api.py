@@ -39,10 +39,10 @@ def test_anonymous_caller_is_asked_to_authenticate(client: Client) -> None:
 
 def test_region_list_has_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, "lead_dalate")
-    # session, user, the lead's team, its region (scope), regions, session saved (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session, user, the lead's team, its region (scope), regions
+    with django_assert_num_queries(5):
         client.get("/api/v1/regions/?limit=2")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get("/api/v1/regions/?limit=300")
 
 

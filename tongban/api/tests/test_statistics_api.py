@@ -48,9 +48,8 @@ def test_anonymous_caller_is_asked_to_authenticate(client: Client) -> None:
 
 def test_statistics_have_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     # The page's selector, whatever the period or its records: session, user, scope, the tables' queries (as on
-    # the page, without its KPIs, charts and filter choices; any category counted with age, sex and ethnicity),
-    # the session saved.
+    # the page, without its KPIs, charts and filter choices; any category counted with age, sex and ethnicity).
     signed_in(client, "lead_dalate")
     for period in ("first=2025-01-01&last=2025-01-31", "first=2016-01-01&last=2025-12-31"):
-        with django_assert_num_queries(26):
+        with django_assert_num_queries(23):
             assert client.get(f"/api/v1/statistics/?{period}").status_code == 200

@@ -182,9 +182,8 @@ def test_worker_dashboard_takes_a_fixed_number_of_queries(client, django_assert_
     # the children who took part, 15. donations this year, 16.-26. case work (cases by stage, tasks due,
     # assessments due, follow-ups due, the lead's decisions, the area's villages by id, the entitling categories,
     # then each early warning's first ids with its count — no contact, risk raised, welfare gaps — and the rows
-    # shown of each warning that has any: here one), 27. the organisation shown under the name, 28.-30. session
-    # saved inside a savepoint
-    with django_assert_num_queries(30):
+    # shown of each warning that has any: here one), 27. the organisation shown under the name
+    with django_assert_num_queries(27):
         client.get("/")
 
 
@@ -192,8 +191,8 @@ def test_bureau_dashboard_takes_a_fixed_number_of_queries(client, django_assert_
     signed_in(client, "bureau_ordos")
     # 1. session, 2. user, 3. their region (the scope), 4. the children figures, 5.-11. the
     # seven other figures, 12.-13. activities and participations, 14. donations, 15. the organisation
-    # shown under the name, 16.-18. session saved
-    with django_assert_num_queries(18):
+    # shown under the name
+    with django_assert_num_queries(15):
         client.get("/")
 
 
@@ -203,6 +202,6 @@ def test_dashboard_query_count_does_not_grow_with_more_sites(client, django_asse
     townships = Region.objects.filter(parent=team.region)[:5]
     Site.objects.bulk_create(Site(project=team.project, region=t, name=f"{t.name}新站点") for t in townships)
 
-    with django_assert_num_queries(30):
+    with django_assert_num_queries(27):
         response = client.get("/")
     assert {f.key: f.count for f in response.context["figures"]}["sites"] == 6

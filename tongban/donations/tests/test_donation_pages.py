@@ -98,13 +98,13 @@ def test_the_donation_list_takes_the_same_number_of_queries_for_few_or_many(clie
     signed_in(client, "lead_dalate")
     make_donation()
     # 1. session, 2. user, 3. team, 4. region (the scope), 5. count, 6. the page of donations with donor,
-    # receipt and what is allocated, 7.-9. session saved
-    with django_assert_num_queries(9):
+    # receipt and what is allocated
+    with django_assert_num_queries(6):
         client.get("/donations/")
     donor = make_donor("另一家企业")
     for i in range(10):
         make_donation(f"{i + 1}0.00", donor=donor)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get("/donations/")
     assert response.context["page"].paginator.count >= 11
 
@@ -112,25 +112,23 @@ def test_the_donation_list_takes_the_same_number_of_queries_for_few_or_many(clie
 def test_the_totals_page_takes_the_same_number_of_queries_for_few_or_many(client, django_assert_num_queries):
     signed_in(client, "pm_ordos")
     client.get("/donations/totals/")
-    # 1. session, 2. user, 3.-4. the admin's projects and their regions (the scope), 5. the totals,
-    # 6.-8. session saved
-    with django_assert_num_queries(8):
+    # 1. session, 2. user, 3.-4. the admin's projects and their regions (the scope), 5. the totals
+    with django_assert_num_queries(5):
         client.get("/donations/totals/")
     for i in range(5):
         make_donation(donor=make_donor(f"企业{i}"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get("/donations/totals/")
 
 
 def test_the_donor_list_takes_the_same_number_of_queries_for_few_or_many(client, django_assert_num_queries):
     signed_in(client, "lead_dalate")
     make_donor("第一家企业")
-    # 1. session, 2. user, 3. team, 4. region (the scope), 5. count, 6. the page of donors with their region,
-    # 7.-9. session saved
-    with django_assert_num_queries(9):
+    # 1. session, 2. user, 3. team, 4. region (the scope), 5. count, 6. the page of donors with their region
+    with django_assert_num_queries(6):
         client.get("/donations/donors/")
     for i in range(8):
         make_donor(f"爱心人士{i}", kind="individual", anonymous=i % 2 == 0)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get("/donations/donors/")
     assert response.context["page"].paginator.count >= 9

@@ -130,9 +130,8 @@ def test_a_period_that_ends_before_it_starts_is_refused(client):
 #  by project, team, type and month (the KPIs and charts use it too), 13 referrals, 14 activities, 15 attendance,
 #  16 activity types, 17 brand lines, 18 volunteers, 19 hours at activities, 20 visits, 21 pairings, 22 donations;
 #  KPIs: 23 projects, 24 teams, 25 children served, 26 events, 27 closures, 28 plans, 29 open cases by worker;
-#  charts: 30 activities by month; 31 regions and 32 projects for the filters, 33-35 the session's expiry
-#  refreshed (savepoint, update, release).
-QUERIES = 35
+#  charts: 30 activities by month; 31 regions and 32 projects for the filters.
+QUERIES = 32
 
 
 def test_the_statistics_page_takes_the_same_number_of_queries_however_many_records(client, django_assert_num_queries):
