@@ -88,6 +88,10 @@ class TaskForm(forms.Form):
         self.fields["owner"].queryset = owners
 
 
+class TaskDoneForm(forms.Form):
+    done_on = _date(_("done on"), required=False)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
     path("<int:pk>/plan/", views.plan_edit, name="plan"),
     path("<int:pk>/plan/submit/", views.plan_submit, name="plan_submit"),
+    path("<int:pk>/plan/goals/<int:goal_pk>/", views.goal_edit, name="goal_edit"),
     path("<int:pk>/tasks/<int:task_pk>/done/", views.task_done, name="task_done"),
     path("<int:pk>/approvals/<int:approval_pk>/", views.approval_decide, name="decide"),
     path("<int:pk>/sessions/new/", views.session_create, name="session_create"),

@@ -27,6 +27,7 @@ from tongban.cases.forms import (
     ReferralForm,
     ReferralStatusForm,
     SessionForm,
+    TaskDoneForm,
     TaskForm,
     TransferForm,
 )
@@ -262,6 +263,22 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    case = access_case(request.user, pk, for_write=True)
+    goal = get_object_or_404(Goal.objects.select_related("plan__case"), pk=goal_pk, plan__case=case)
+    form = GoalForm(request.POST or None, initial={name: getattr(goal, name) for name in GoalForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(actor=request.user, goal=goal, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The goal has been saved."))
+            return redirect("cases:plan", pk=case.pk)
+    return render(request, "cases/goal_form.html", {"case": case, "goal": goal, "form": form})
+
+
+@login_required
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(request.user, pk, for_write=True)
@@ -279,8 +296,11 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     case = access_case(request.user, pk, for_write=True)
     task = get_object_or_404(Task.objects.select_related("goal__plan__case"), pk=task_pk, goal__plan__case=case)
+    form = TaskDoneForm(request.POST)  # the day it was done, today if the button sends none
     try:
-        services.task_done(actor=request.user, task=task)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        services.task_done(actor=request.user, task=task, done_on=form.cleaned_data["done_on"])
     except ValidationError as exc:
         _refused(request, exc)
     return redirect("cases:detail", pk=case.pk)

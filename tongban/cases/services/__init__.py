@@ -21,6 +21,7 @@ from tongban.cases.services.work import (
     assessment_record,
     follow_up_record,
     goal_add,
+    goal_update,
     plan_save,
     referral_send,
     referral_update,
@@ -32,6 +33,6 @@ from tongban.cases.services.work import (
 __all__ = [
     "CONFLICT_MESSAGE", "TRANSITIONS", "CaseConflict", "approval_decide", "assessment_record", "attachment_add",
     "attachment_read", "case_move", "case_open", "case_transfer", "case_update", "closure_submit",
-    "follow_up_record", "goal_add", "plan_save", "plan_submit", "referral_send", "referral_update",
+    "follow_up_record", "goal_add", "goal_update", "plan_save", "plan_submit", "referral_send", "referral_update",
     "session_record", "task_add", "task_done",
 ]

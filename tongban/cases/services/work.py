@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -119,16 +119,48 @@ def plan_save(*, actor: Any, case: Case, aim: str) -> Plan:
 @transaction.atomic
 def goal_add(*, actor: Any, case: Case, domain: str, need: str, description: str, due_on: date) -> Goal:
     plan = _editable_plan(actor, case)
-    if due_on < case.opened_on:
-        raise ValidationError({"due_on": _("The date cannot be before the case was opened.")})
-    goal = Goal(plan=plan, domain=domain, need=(need or "").strip(), description=(description or "").strip(),
-                due_on=due_on)
-    goal.full_clean()
+    goal = Goal(plan=plan)
+    _goal_set(case, goal, domain=domain, need=need, description=description, due_on=due_on)
     goal.save()
-    if plan.state == PlanState.RETURNED:
-        Plan.objects.filter(pk=plan.pk).update(state=PlanState.DRAFT)
+    _plan_reworked(plan)
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=goal, changes={"case": case.pk})
     return goal
+
+
+@transaction.atomic
+def goal_update(*, actor: Any, goal: Goal, domain: str, need: str, description: str, due_on: date) -> Goal:
+    """Change a goal of a plan still being written; its tasks stay due before it."""
+    case = goal.plan.case
+    plan = _editable_plan(actor, case)
+    if goal.plan_id != plan.pk:
+        raise PermissionDenied
+    changed = _goal_set(case, goal, domain=domain, need=need, description=description, due_on=due_on)
+    if goal.tasks.filter(due_on__gt=due_on).exists():
+        raise ValidationError({"due_on": _("Some tasks of this goal are due after this date.")})
+    if changed:
+        goal.save()
+        _plan_reworked(plan)
+        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=goal, changes={"case": case.pk, **changed})
+    return goal
+
+
+def _goal_set(case: Case, goal: Goal, **fields: Any) -> dict[str, Any]:
+    """Give the goal these values, checked; what changed."""
+    if fields["due_on"] < case.opened_on:
+        raise ValidationError({"due_on": _("The date cannot be before the case was opened.")})
+    fields["need"] = (fields["need"] or "").strip()
+    fields["description"] = (fields["description"] or "").strip()
+    changed = {name: value for name, value in fields.items() if getattr(goal, name, None) != value}
+    for name, value in changed.items():
+        setattr(goal, name, value)
+    goal.full_clean()
+    return changed
+
+
+def _plan_reworked(plan: Plan) -> None:
+    # A plan the team lead returned is a draft again once it is worked on.
+    if plan.state == PlanState.RETURNED:
+        Plan.objects.filter(pk=plan.pk).update(state=PlanState.DRAFT)
 
 
 @transaction.atomic

@@ -1,4 +1,6 @@
-"""Case work over the JSON API: the same selectors, door, forms, services and audit trail as the case pages."""
+"""Case work over the JSON API: the same selectors, door, forms, services and audit trail as the case pages.
+
+The service plan's writes are in plan.py, mounted on this router."""
 
 import copy
 from datetime import date, datetime
@@ -29,6 +31,8 @@ from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.cases import services
+from tongban.cases.api.plan import PlanOut
+from tongban.cases.api.plan import router as plan_router
 from tongban.cases.choices import Domain, ExitReason, Level, Method, ReferralKind, ReferralStatus, SessionType, Stage
 from tongban.cases.forms import (
     FOLLOW_UP_CHOICES,
@@ -48,6 +52,7 @@ from tongban.children.choices import Risk
 from tongban.children.selectors import access_child
 
 router = Router()
+router.add_router("", plan_router)  # the service plan's aim, goals and tasks: tongban/cases/api/plan.py
 
 ORDERINGS = ("opened_on", "stage_since", "updated_at", "id")
 
@@ -81,38 +86,6 @@ class AssessmentOut(Schema):
     needs: str
     risk: str
     is_reassessment: bool
-
-
-class TaskOut(Schema):
-    id: int
-    description: str
-    owner_id: int | None
-    due_on: date | None
-    done_on: date | None
-
-
-class GoalOut(Schema):
-    id: int
-    domain: str
-    need: str
-    description: str
-    due_on: date | None
-    tasks: list[TaskOut]
-
-    @staticmethod
-    def resolve_tasks(obj: Any) -> list[Any]:
-        return list(obj.tasks.all())
-
-
-class PlanOut(Schema):
-    aim: str
-    state: str
-    approved_on: date | None
-    goals: list[GoalOut]
-
-    @staticmethod
-    def resolve_goals(obj: Any) -> list[Any]:
-        return list(obj.goals.all())
 
 
 class AttachmentOut(Schema):
