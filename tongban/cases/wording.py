@@ -9,16 +9,12 @@ than the rest of the page. The wording, the escaping and the translated messages
 from datetime import date
 from typing import Any
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from tongban.cases.selectors import Event
-
-
-def _e(value: Any) -> str:
-    return conditional_escape(str(value))
+from tongban.core.html import esc as _e
 
 
 def _day(value: date) -> str:

@@ -6,13 +6,10 @@ more than the rest of the list. Same HTML as the template had (tests/test_wordin
 
 from typing import Any
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-
-def _e(value: Any) -> str:
-    return conditional_escape(str(value))
+from tongban.core.html import esc as _e
 
 
 def child_line(child: Any, url: str) -> SafeString:

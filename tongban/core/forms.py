@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.renderers import DjangoTemplates
 from django.utils.choices import flatten_choices
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from tongban.core.html import esc
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
@@ -101,18 +102,18 @@ class FormRenderer(DjangoTemplates):
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
-    return "".join(format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+    return "".join(f" {esc(name)}" if value is True else f' {esc(name)}="{esc(value)}"'
                    for name, value in attrs.items() if value is not False)
 
 
 def select_html(widget: dict[str, Any]) -> SafeString:
-    parts = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
+    parts = [f'<select name="{esc(widget["name"])}"', _attrs(widget["attrs"]), ">"]
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.append(f'\n  <optgroup label="{esc(group_name)}">')
         for o in options:
-            parts += ['\n  <option value="', conditional_escape(str(o["value"])), '"', _attrs(o["attrs"]), ">",
-                      conditional_escape(o["label"]), "</option>\n"]
+            parts += ['\n  <option value="', esc(o["value"]), '"', _attrs(o["attrs"]), ">", esc(o["label"]),
+                      "</option>\n"]
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
