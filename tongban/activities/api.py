@@ -1,22 +1,30 @@
 """Group activities and their attendance over the JSON API: the pages' selectors, door and service."""
 
 import copy
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Reply
 from pydantic import ConfigDict
 
 from tongban.activities import services
-from tongban.activities.forms import ActivityEditForm, ActivityForm
-from tongban.activities.models import Activity, ActivityVolunteer
-from tongban.activities.selectors import access_activity, activities_visible_to, attendance_of, with_counts
-from tongban.api.bodies import api_names, body_doc, choices_of, date_field, read_body, read_form
+from tongban.activities.forms import ActivityEditForm, ActivityForm, PhotoForm
+from tongban.activities.models import Activity, ActivityPhoto, ActivityVolunteer
+from tongban.activities.selectors import (
+    access_activity,
+    activities_visible_to,
+    attendance_of,
+    invitable_children,
+    with_counts,
+)
+from tongban.api.bodies import api_names, body_doc, checked, choices_of, date_field, read_body, read_form
 from tongban.api.common import (
     RECORD_ID,
     REFUSALS,
@@ -100,11 +108,22 @@ class VolunteerPresentOut(Schema):
     hours: Decimal
 
 
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    uploaded_at: datetime
+
+
 class ActivityDetail(ActivitySummary):
     plan: str
     summary: str
     attendance: list[AttendanceOut]
     volunteers: list[VolunteerPresentOut]
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_photos(obj: Any) -> list[Any]:
+        return list(obj.photos.all())
 
     @staticmethod
     def resolve_attendance(obj: Any) -> list[dict[str, Any]]:
@@ -166,7 +185,8 @@ def activity_list(request: HttpRequest, filters: Query[ActivityFilters]) -> Any:
 def _detail(request: HttpRequest, activity_id: int) -> Activity:
     activity = with_counts(activities_visible_to(request.user)).select_related(
         "type", "brand_line", "region").prefetch_related(
-        Prefetch("volunteers_present", ActivityVolunteer.objects.select_related("volunteer").order_by("pk"))
+        Prefetch("volunteers_present", ActivityVolunteer.objects.select_related("volunteer").order_by("pk")),
+        Prefetch("photos", ActivityPhoto.objects.only("activity_id", "caption", "uploaded_at")),
     ).get(pk=activity_id)
     rows = list(attendance_of(activity))
     visible = set(children_visible_to(request.user).filter(pk__in=[a.child_id for a in rows])
@@ -291,3 +311,53 @@ def activity_update(request: HttpRequest, response: HttpResponse, activity_id: i
         services.activity_update(actor=request.user, activity=Activity.objects.get(pk=activity.pk), version=version,
                                  **form.cleaned_data)
     return _with_etag(response, _detail(request, activity.pk))
+
+
+# Invitations and photos ---------------------------------------------------------------------------------------
+# The children the invitation page offers (invitable_children) and the page's photo form, written by the page's
+# services: the same checks and the same audit events.
+
+ChildId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class InvitationsIn(_In):
+    children: list[ChildId] = Field(..., min_length=1, max_length=500,
+                                    description="ids of children of the caller's area whom the activity's project "
+                                                "(and site) serve, as the invitation page offers them")
+
+
+def _photo_body_doc() -> dict[str, Any]:
+    """The page's photo form, sent as multipart/form-data."""
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["image"], "properties": {
+            "image": {"type": "string", "format": "binary",
+                      "description": f"a JPEG or PNG photo (read from its content), at most {services.MAX_PHOTO_MB} "
+                                     "MB; kept re-encoded, without where it was taken or the camera's data"},
+            "caption": {"type": "string", "maxLength": 200}}}}}}}
+
+
+@router.post("/{int:activity_id}/invitations", response={200: ActivityDetail, **WRITE_REFUSALS},
+             openapi_extra=body_doc(InvitationsIn),
+             summary="Invite registered children to the activity; those already invited are left as they are")
+def activity_invite(request: HttpRequest, response: HttpResponse, activity_id: int = RECORD_ID) -> Any:
+    activity = access_activity(request.user, activity_id, for_write=True)
+    writing(request)
+    wanted = set(read_body(request, InvitationsIn).children)
+    children = list(invitable_children(request.user, activity).filter(pk__in=wanted))
+    if len(children) != len(wanted):
+        # Said alike of a child outside the caller's area and of an id that does not exist.
+        raise ValidationError({"children": _("Some of these children cannot be invited: only children of your area "
+                                             "whom the activity's project and site serve can be.")})
+    services.children_invite(actor=request.user, activity=activity, children=children)
+    return _with_etag(response, _detail(request, activity_id))
+
+
+@router.post("/{int:activity_id}/photos", response={201: PhotoOut, **WRITE_REFUSALS},
+             openapi_extra=_photo_body_doc(),
+             summary="Add a photo of the activity as multipart/form-data (`image`, `caption`), like the page")
+def photo_create(request: HttpRequest, activity_id: int = RECORD_ID) -> Any:
+    activity = access_activity(request.user, activity_id, for_write=True)
+    writing(request)
+    form = checked(PhotoForm(request.POST, request.FILES))
+    return Reply(201, services.photo_add(actor=request.user, activity=activity, upload=form.cleaned_data["image"],
+                                         caption=form.cleaned_data["caption"]))

@@ -69,6 +69,15 @@ def children_of_site(site: Site) -> QuerySet[Child]:
                                           region__in=Region.objects.within(site.region).values("pk"))
 
 
+def invitable_children(user: Any, activity: Activity) -> QuerySet[Child]:
+    """The children the user may invite to the activity: files they may see, of the activity's project and, for an
+    activity at a site, those the site serves."""
+    children = children_visible_to(user).filter(project_id=activity.project_id)
+    if activity.site_id:
+        children = children.filter(pk__in=children_of_site(activity.site).values("pk"))
+    return children
+
+
 def birthdays(user: Any, site: Site, month: int) -> QuerySet[Child]:
     """Children of the site, visible to the user, whose birthday falls in the month, by day of birth."""
     return (children_of_site(site).filter(pk__in=children_visible_to(user).values("pk"), birth_date__month=month)

@@ -188,7 +188,7 @@ def photo_add(*, actor: Any, activity: Activity, upload: Any, caption: str = "")
         with Image.open(upload) as image:
             image.load()
             clean = image.convert("RGB")
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise ValidationError({"image": _("This file is not a photo (JPEG or PNG).")}) from None
     clean.thumbnail((2000, 2000))
     out = io.BytesIO()

@@ -29,7 +29,7 @@ from tongban.activities.selectors import (
     attendance_of,
     birthday_party_of,
     birthdays,
-    children_of_site,
+    invitable_children,
     turnout,
     with_counts,
 )
@@ -161,9 +161,7 @@ def activity_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """Find registered children of the activity's project and area by name or pseudonym, and invite them."""
     activity = access_activity(request.user, pk, for_write=True)
     text = request.GET.get("q", "").strip()
-    candidates = children_visible_to(request.user).filter(project_id=activity.project_id)
-    if activity.site_id:
-        candidates = candidates.filter(pk__in=children_of_site(activity.site).values("pk"))
+    candidates = invitable_children(request.user, activity)
     found = list(search_children(candidates, text).exclude(attendances__activity=activity)
                  .only("name", "pseudonym", "birth_date").order_by("name_pinyin", "pk")[:INVITE_SEARCH_LIMIT])
     if request.method == "POST":
@@ -171,7 +169,7 @@ def activity_invite(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 added = services.children_invite(actor=request.user, activity=activity, children=list(
-                    children_visible_to(request.user).filter(pk__in=form.cleaned_data["children"])))
+                    candidates.filter(pk__in=form.cleaned_data["children"])))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:

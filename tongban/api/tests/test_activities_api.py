@@ -119,7 +119,7 @@ def test_activity_list_has_a_fixed_number_of_queries(client: Client, django_asse
 def test_activity_detail_has_a_fixed_number_of_queries(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     activity = _activity_with_attendance("pm_ordos")
     signed_in(client, "pm_ordos")
-    # session, user, scope (2), the door, the activity with its counts, volunteers present, attendance, which of
-    # the children the caller may open
-    with django_assert_num_queries(9):
+    # session, user, scope (2), the door, the activity with its counts, volunteers present, photos, attendance,
+    # which of the children the caller may open
+    with django_assert_num_queries(10):
         client.get(f"/api/v1/activities/{activity.pk}")
