@@ -157,7 +157,7 @@ EXAMPLES: dict[str, Example] = {
     "api_v1:child_detail": API_CHILD, "api_v1:child_reveal": API_CHILD, "api_v1:child_update": API_CHILD,
     "api_v1:family_list": API_CHILD, "api_v1:family_create": API_CHILD,
     "api_v1:family_detail": API_FAMILY_MEMBER, "api_v1:family_update": API_FAMILY_MEMBER,
-    "api_v1:consent_list": API_CHILD, "api_v1:consent_create": API_CHILD,
+    "api_v1:consent_list": API_CHILD, "api_v1:consent_create": API_CHILD, "api_v1:verification_create": API_CHILD,
     "api_v1:case_update": API_CASE,
     "api_v1:case_detail": API_CASE, "api_v1:case_move": API_CASE, "api_v1:plan_submit": API_CASE,
     "api_v1:assessment_create": API_CASE, "api_v1:session_create": API_CASE, "api_v1:referral_create": API_CASE,

@@ -30,6 +30,7 @@ from tongban.api.paging import DEFAULT_LIMIT, cursor_page
 from tongban.audit.models import AuditEvent
 from tongban.audit.services import audit_record
 from tongban.children import services
+from tongban.children.api.verification import router as verification_router
 from tongban.children.choices import (
     ETHNIC_GROUPS,
     Disability,
@@ -50,6 +51,7 @@ from tongban.children.selectors import access_child, child_file, children_visibl
 from tongban.regions.selectors import regions_visible_to
 
 router = Router()
+router.add_router("", verification_router)  # home-verification visits: tongban/children/api/verification.py
 
 ORDERINGS = ("name_pinyin", "birth_date", "updated_at", "id")
 
