@@ -4,6 +4,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from tongban.children import idnumber
@@ -68,6 +69,9 @@ class ChildQuerySet(models.QuerySet["Child"]):
         """Files in use: not merged into another file."""
         return self.filter(merged_into__isnull=True)
 
+    def with_id_digest(self, *digests: str) -> "ChildQuerySet":
+        return self.filter(current_with_id_digest(*digests))
+
     def in_region(self, region: Region) -> "ChildQuerySet":
         return self.filter(region__in=Region.objects.within(region).values("pk"))
 
@@ -78,10 +82,21 @@ class ChildQuerySet(models.QuerySet["Child"]):
         return self.filter(birth_date__gte=earliest, birth_date__lte=latest)
 
 
+def current_with_id_digest(*digests: str) -> Q:
+    """Current files with one of these ID number digests. Said with the very condition of
+    one_current_file_per_id_number, the only index of the digests, so that both databases read it from there
+    (SQLite uses a partial index only when the query states its condition; PostgreSQL cannot prove it from a list of
+    more than 100 values). The empty string is written into the SQL, not passed as a parameter: SQLite matches the
+    condition's terms as written, and a parameter is not the index's ''."""
+    return Q(merged_into__isnull=True) & ~Q(id_digest=RawSQL("''", [])) & Q(id_digest__in=digests)
+
+
 class Child(models.Model):
     """One child's file (一人一档)."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="children")
+    # No index of its own: every index of the lists (and pseudonym_unique_in_project) starts with the project.
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="children",
+                                db_index=False)
     region = models.ForeignKey(Region, verbose_name=_("current region"), on_delete=models.PROTECT,
                                related_name="child_files", db_index=False)  # child_region_files_idx below
     name = models.CharField(_("name"), max_length=60)
@@ -95,13 +110,15 @@ class Child(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     ethnicity = models.CharField(_("ethnicity"), max_length=10, choices=ETHNICITY_CHOICES, default="汉族")
-    # The resident ID number is stored only encrypted; it is found through keyed digests.
+    # The resident ID number is stored only encrypted; it is found through keyed digests, compared only with "="
+    # (Meta.indexes: plain B-trees, without the second pattern-matching index PostgreSQL gets for db_index).
+    # The full number's digest is indexed by one_current_file_per_id_number alone: see with_id_digest().
     id_encrypted = models.TextField(editable=False, blank=True)
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False, blank=True)
-    id_digest = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
-    id_tail4 = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
-    id_tail5 = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
-    id_tail6 = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    id_digest = models.CharField(max_length=40, editable=False, blank=True)
+    id_tail4 = models.CharField(max_length=40, editable=False, blank=True)
+    id_tail5 = models.CharField(max_length=40, editable=False, blank=True)
+    id_tail6 = models.CharField(max_length=40, editable=False, blank=True)
     hukou = models.CharField(_("household registration"), max_length=10, choices=Hukou.choices, blank=True)
     address = models.CharField(_("current address"), max_length=300, blank=True)
     school = models.CharField(_("school"), max_length=100, blank=True)
@@ -116,11 +133,13 @@ class Child(models.Model):
     risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices, default=Risk.LOW)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCREENED)
     assigned_worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned social worker"),
-                                        null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+                                        null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                        db_index=False)  # child_assigned_worker_idx below
     screening_batch = models.ForeignKey("ScreeningBatch", verbose_name=_("screening batch"), null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="children")
     merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="merged_from")
+                                    on_delete=models.PROTECT, related_name="merged_from",
+                                    db_index=False)  # child_merged_into_idx below
     # Never queried by creator: no index to maintain on every insert.
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", db_index=False)
@@ -175,6 +194,16 @@ class Child(models.Model):
             # Categories, cases and attendance reach their child by id; the statistics then need only its region,
             # project and date of screening: read here, not from the row with its encrypted fields and remarks.
             models.Index(fields=["id", "merged_into", "region", "created_at", "project"], name="child_by_id_idx"),
+            # Search by the last 4, 5 or 6 digits of the ID number.
+            models.Index(fields=["id_tail4"], name="child_id_tail4_idx"),
+            models.Index(fields=["id_tail5"], name="child_id_tail5_idx"),
+            models.Index(fields=["id_tail6"], name="child_id_tail6_idx"),
+            # A worker's children, the files merged into one: partial, because most files have no worker yet and
+            # almost none is merged. A screening import (neither) then writes nothing into them; "= x" implies
+            # "IS NOT NULL" on both databases, so the lookups still read them.
+            models.Index(fields=["assigned_worker"], condition=Q(assigned_worker__isnull=False),
+                         name="child_assigned_worker_idx"),
+            models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="child_merged_into_idx"),
         ]
 
     def __str__(self) -> str:
@@ -199,12 +228,15 @@ class Child(models.Model):
             setattr(self, name, value)
 
 
-def id_number_fields(number: str, *, digest: Callable[[str, str], str] = crypto.blind_index) -> dict[str, str]:
+def id_number_fields(number: str, *, digest: Callable[[str, str], str] = crypto.blind_index,
+                     encrypted: str | None = None) -> dict[str, str]:
     """The stored fields of an ID number: encrypted, masked, and keyed digests of it and of its last 4-6 digits.
 
-    `digest` may remember digests already made (the screening import makes tens of thousands at once)."""
+    `digest` may remember digests already made, and `encrypted` be the number encrypted already with many others
+    (crypto.encrypt_many): the screening import makes tens of thousands at once."""
     t4, t5, t6 = idnumber.tails(number) if number else ("", "", "")
-    return {"id_encrypted": crypto.encrypt(number), "id_masked": idnumber.mask(number) if number else "",
+    return {"id_encrypted": crypto.encrypt(number) if encrypted is None else encrypted,
+            "id_masked": idnumber.mask(number) if number else "",
             "id_digest": digest(number, "id"), "id_tail4": digest(t4, "id4"), "id_tail5": digest(t5, "id5"),
             "id_tail6": digest(t6, "id6")}
 
@@ -231,7 +263,7 @@ class FamilyMember(models.Model):
                                             choices=GuardianshipQuality.choices, blank=True)
     phone_encrypted = models.TextField(editable=False, blank=True)
     phone_masked = models.CharField(_("phone"), max_length=20, editable=False, blank=True)
-    phone_digest = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    phone_digest = models.CharField(max_length=40, editable=False, blank=True)  # family_phone_digest_idx below
     # Goes up with every saved change, so that an edit made from a stale copy is refused (API: ETag / If-Match).
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -245,6 +277,8 @@ class FamilyMember(models.Model):
             # guardian flag alone, which SQLite matches in the query whatever the statuses asked for.
             models.Index(fields=["life_status", "child"], name="family_guardian_status_idx",
                          condition=Q(is_guardian=True)),
+            # Search by a guardian's phone (compared with "=" only: no pattern-matching index on PostgreSQL).
+            models.Index(fields=["phone_digest"], name="family_phone_digest_idx"),
         ]
 
     def __str__(self) -> str:
@@ -258,10 +292,18 @@ class FamilyMember(models.Model):
         return crypto.decrypt(self.phone_encrypted)
 
     def set_phone(self, phone: str) -> None:
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        self.phone_encrypted = crypto.encrypt(digits)
-        self.phone_masked = f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else ("*" * len(digits))
-        self.phone_digest = crypto.blind_index(digits, "phone")
+        for name, value in phone_fields(phone).items():
+            setattr(self, name, value)
+
+
+def phone_fields(phone: str, *, encrypted: str | None = None) -> dict[str, str]:
+    """The stored fields of a phone number: its digits encrypted, masked, and their keyed digest.
+
+    `encrypted`: the digits encrypted already with many others (crypto.encrypt_many), as the screening import does."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return {"phone_encrypted": crypto.encrypt(digits) if encrypted is None else encrypted,
+            "phone_masked": f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else ("*" * len(digits)),
+            "phone_digest": crypto.blind_index(digits, "phone")}
 
 
 class ChildCategory(models.Model):
@@ -269,7 +311,8 @@ class ChildCategory(models.Model):
         COMPUTED = "computed", _("computed by rule")
         RECORDED = "recorded", _("recorded by a worker")
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="categories")
+    # A child's categories are read from category_once_per_child (child, category): no index of its own.
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="categories", db_index=False)
     category = models.ForeignKey(DifficultyCategory, verbose_name=_("category"), on_delete=models.PROTECT,
                                  related_name="+", db_index=False)  # category_children_idx below
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)

@@ -5,7 +5,14 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tongban.accounts.access import access, children_q, scope_for
-from tongban.children.models import Child, ChildCategory, DifficultyCategory, DuplicateDecision, FamilyMember
+from tongban.children.models import (
+    Child,
+    ChildCategory,
+    DifficultyCategory,
+    DuplicateDecision,
+    FamilyMember,
+    current_with_id_digest,
+)
 from tongban.children.search import pinyin_keys
 from tongban.core import crypto
 from tongban.regions.models import Region
@@ -41,7 +48,7 @@ def search_children(qs: QuerySet[Child], text: str) -> QuerySet[Child]:
     # Chinese keyboards often type full-width digits and spaces; numbers are found whatever was typed.
     compact = "".join(text.translate(_FULL_WIDTH).split())
     if len(compact) == 18 and compact[:17].isdigit():
-        return qs.filter(id_digest=crypto.blind_index(compact.upper(), "id"))
+        return qs.filter(current_with_id_digest(crypto.blind_index(compact.upper(), "id")))
     if _PHONE.match(compact):
         return qs.filter(family__phone_digest=crypto.blind_index(compact, "phone")).distinct()
     if _ID_TAIL.match(compact):
@@ -93,7 +100,7 @@ def duplicate_candidates(*, name: str, birth_date: date | None, region: Region |
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     if id_digest:
-        for child in base.filter(id_digest=id_digest)[:5]:
+        for child in base.filter(current_with_id_digest(id_digest))[:5]:
             found[child.pk] = (child, "id")
     if birth_date is not None:
         for child in base.filter(name=name, birth_date=birth_date)[:10]:

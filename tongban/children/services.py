@@ -124,7 +124,7 @@ def _check_worker(child: Child) -> None:
 
 def _refuse_taken_id(child: Child) -> None:
     # Checked before full_clean(), whose message for the unique constraint names the constraint, not the problem.
-    if child.id_digest and Child.objects.current().filter(id_digest=child.id_digest).exclude(pk=child.pk).exists():
+    if child.id_digest and Child.objects.with_id_digest(child.id_digest).exclude(pk=child.pk).exists():
         raise ValidationError({"id_number": _("A file with this ID number already exists.")})
 
 

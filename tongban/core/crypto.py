@@ -7,10 +7,15 @@ index: an HMAC of the normalised value under BLIND_INDEX_KEY, which does not
 rotate with the encryption keys (changing it means rebuilding the indexes).
 """
 
+import base64
 import hmac
+import os
+import time
+from collections.abc import Sequence
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,6 +43,36 @@ def encrypt(value: str) -> str:
     return _fernet(_keys()).encrypt(value.encode()).decode()
 
 
+def encrypt_many(values: Sequence[str]) -> list[str]:
+    """encrypt() of each value ("" stays ""): Fernet tokens that Fernet itself decrypts, made several times faster
+    for the tens of thousands of numbers of a screening import.
+
+    Fernet sets up a new AES-CBC context for every value, which is most of its cost for a short value. Here one CBC
+    stream encrypts all of them, each value preceded by a block of fresh random bytes: that block's ciphertext,
+    the encryption of a random block, becomes the value's IV (uniformly random like os.urandom's, and unknown
+    before it is made), and the value's own blocks follow it in the chain exactly as CBC with that IV makes them.
+    Then the token is assembled and authenticated as Fernet does (version, time, IV, ciphertext, HMAC-SHA256).
+    """
+    key = base64.urlsafe_b64decode(_keys()[0])
+    signing, encryption = key[:16], key[16:]
+    noise = os.urandom(16 * len(values))
+    stream = Cipher(algorithms.AES(encryption), modes.CBC(os.urandom(16))).encryptor()
+    head = b"\x80" + int(time.time()).to_bytes(8, "big")
+    mac = hmac.new(signing, digestmod="sha256")
+    tokens = []
+    for index, value in enumerate(values):
+        if not value:
+            tokens.append("")
+            continue
+        data = value.encode()
+        pad = 16 - len(data) % 16
+        body = head + stream.update(noise[16 * index:16 * index + 16] + data + bytes([pad]) * pad)
+        signed = mac.copy()
+        signed.update(body)
+        tokens.append(base64.urlsafe_b64encode(body + signed.digest()).decode())
+    return tokens
+
+
 def decrypt(token: str) -> str:
     if not token:
         return ""
@@ -56,9 +91,15 @@ def blind_index(value: str, purpose: str) -> str:
     """A keyed, one-way digest for exact matching: equal inputs give equal digests."""
     if not value:
         return ""
-    # hmac.digest: the one-shot C path, several times faster than building an HMAC object per value.
-    digest = hmac.digest(settings.BLIND_INDEX_KEY.encode(), f"{purpose}:{value}".encode(), "sha256")
-    return _base32(digest[:20])
+    # A copy of an HMAC already keyed: cheaper than keying one for every value (hmac.digest does).
+    mac = _keyed(settings.BLIND_INDEX_KEY).copy()
+    mac.update(f"{purpose}:{value}".encode())
+    return _base32(mac.digest()[:20])
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: str) -> hmac.HMAC:
+    return hmac.new(key.encode(), digestmod="sha256")
 
 
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"

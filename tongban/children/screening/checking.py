@@ -88,7 +88,7 @@ def _duplicates_on_record(check: Check, labels: dict[str, str]) -> None:
     on_file: set[str] = set()
     digests = list(by_digest)
     for start in range(0, len(digests), CHUNK):
-        on_file.update(Child.objects.current().filter(id_digest__in=digests[start:start + CHUNK])
+        on_file.update(Child.objects.with_id_digest(*digests[start:start + CHUNK]).order_by()
                        .values_list("id_digest", flat=True))
     name_label = labels.get("name", "")
     skipped: set[int] = set()

@@ -6,6 +6,7 @@ The demo world has children of its own, so each test asserts on the files it bui
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from tongban.accounts.models import User
 from tongban.children import services
@@ -20,6 +21,7 @@ from tongban.children.tests.factories import (
     make_member,
     village,
 )
+from tongban.core import crypto
 from tongban.regions.models import Region
 from tongban.testing import cast
 
@@ -93,6 +95,39 @@ def test_the_full_id_number_finds_the_child():
 
     assert found("lead_dalate", number, child, other) == {"王子琪"}
     assert found("lead_dalate", f"{number[:6]} {number[6:14]} {number[14:].lower()}", child, other) == {"王子琪"}
+
+
+def _uses_index(qs, index: str) -> bool:
+    """Whether the database can answer the query from this index. SQLite is told to use it, and refuses a query
+    the index cannot serve. PostgreSQL is told not to read the whole table nor bitmaps (the test tables are small
+    enough to read whole), and shows what it chose."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            table = Child._meta.db_table
+            sql = sql.replace(f'FROM "{table}"', f'FROM "{table}" INDEXED BY {index}', 1)
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        else:
+            cursor.execute(f"ANALYZE {Child._meta.db_table}")
+            for kind in ("seqscan", "bitmapscan"):
+                cursor.execute(f"SET LOCAL enable_{kind} = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        return index in str(cursor.fetchall())
+
+
+@pytest.mark.parametrize("numbers", [1, 150])
+def test_id_numbers_are_looked_up_in_the_index_of_current_files_numbers(numbers):
+    # one_current_file_per_id_number is the digests' only index: a ledger's check for files on record (hundreds of
+    # numbers at once), a search by the full number and a registration must each be able to read it.
+    if numbers > 1 and connection.vendor == "postgresql":
+        pytest.skip("150 look-ups cost PostgreSQL more than reading the test's few children whole")
+    digests = [crypto.blind_index(f"{n:018d}", "id") for n in range(numbers)]
+    user = User.objects.get(username="lead_dalate")
+    searched = search_children(children_visible_to(user), id_number(born_years_ago(9), "F"))
+
+    assert _uses_index(Child.objects.with_id_digest(*digests).order_by().values_list("id_digest"),
+                       "one_current_file_per_id_number")
+    assert _uses_index(searched.order_by().values_list("id_digest"), "one_current_file_per_id_number")
 
 
 def test_id_digits_typed_full_width_find_the_child():

@@ -1,6 +1,7 @@
 import base64
 import hmac
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 from tongban.core import crypto
@@ -20,3 +21,24 @@ def test_every_bit_pattern_spells_as_the_standard_base32():
 
 def test_an_empty_value_has_no_blind_index():
     assert crypto.blind_index("", "id") == ""
+
+
+def test_values_encrypted_together_are_fernet_tokens_that_decrypt_to_each_value():
+    values = ["150602201305011234", "", "13800138000", "祖拜旦·麦麦提吐尔什", "x" * 16, "x" * 31, "15060220130501123X"]
+
+    tokens = crypto.encrypt_many(values)
+
+    assert [crypto.decrypt(token) for token in tokens] == values
+    fernet = Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode())
+    assert [fernet.decrypt(t.encode()).decode() for t in tokens if t] == [v for v in values if v]
+    assert tokens[1] == ""
+
+
+def test_the_same_value_encrypted_together_twice_gives_two_tokens_with_their_own_iv():
+    first, second = crypto.encrypt_many(["150602201305011234", "150602201305011234"])
+    again = crypto.encrypt_many(["150602201305011234"])[0]
+
+    ivs = {base64.urlsafe_b64decode(token)[9:25] for token in (first, second, again)}
+    assert len({first, second, again}) == 3
+    assert len(ivs) == 3
+    assert crypto.decrypt(first) == crypto.decrypt(second) == crypto.decrypt(again) == "150602201305011234"
