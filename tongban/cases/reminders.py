@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, Greatest
 
 from tongban.accounts.access import scope_for
@@ -131,6 +131,16 @@ def assessments_due(cases: QuerySet[Case], today: date) -> list[Case]:
     return due
 
 
+class NotAnIndexKey(Func):
+    """A column as it is, said so that SQLite does not choose an index for its condition (unary "+", SQLite's own
+    way of saying so); PostgreSQL reads the plain column."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
 def no_contact(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
     """Open cases whose child had no session or visit for longer than their risk level allows, the longest
     without contact first; each carries `last_contact`."""
@@ -148,7 +158,11 @@ def no_contact(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
     session_since = Exists(ServiceSession.objects.filter(case=OuterRef("pk"), held_on__gte=OuterRef("allowed_since")))
     visit_since = Exists(HomeVerification.objects.filter(child=OuterRef("child_id"),
                                                          visited_on__gte=OuterRef("allowed_since")))
-    return (cases.open().annotate(allowed_since=allowed_since)
+    # Open, but not an index key: SQLite otherwise reads the area's children and, for each, probes the cases' index
+    # by (project, stage, child) once per open stage (16,000 children × 6 stages for a banner); by the child alone
+    # (case_statistics_idx: child, opened_on) it is one probe per child, three times faster. Same cases.
+    open_stage = NotAnIndexKey(F("stage"), output_field=models.CharField())
+    return (cases.alias(open_stage=open_stage).filter(open_stage__in=OPEN_STAGES).annotate(allowed_since=allowed_since)
             .filter(opened_on__lt=F("allowed_since")).filter(~session_since, ~visit_since)
             .annotate(last_contact=Greatest(Coalesce(last_session, F("opened_on")),
                                             Coalesce(last_visit, F("opened_on"))))

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tongban.cases import reminders, services
-from tongban.cases.choices import Stage
+from tongban.cases.choices import OPEN_STAGES, Stage
 from tongban.cases.models import Case
 from tongban.cases.reminders import case_work
 from tongban.cases.tests.factories import bring_to, days_ago, make_case, reload, session, write_plan
@@ -113,6 +113,18 @@ def test_a_high_risk_child_without_contact_for_over_30_days_is_a_warning():
     warned = {c.pk for c in case_work(cast("worker_dalate")).warnings.no_contact}
 
     assert warned == {quiet.pk}
+
+
+def test_only_open_cases_are_warned_about_whatever_stage_they_are_in():
+    # The stage is tested outside the cases' indexes on SQLite (NotAnIndexKey): the same cases must come out.
+    cases = {stage: make_case(opened_on=days_ago(200)) for stage in Stage.values}
+    for stage, case in cases.items():
+        Case.objects.filter(pk=case.pk).update(stage=stage)
+    Child.objects.filter(cases__in=cases.values()).update(risk="low")
+    open_ones = {cases[stage].pk for stage in OPEN_STAGES}
+
+    assert {c.pk for c in case_work(cast("worker_dalate")).warnings.no_contact} == open_ones
+    assert {c.pk for c in case_work(cast("lead_dalate")).warnings.no_contact} == open_ones
 
 
 def test_a_low_risk_child_waits_90_days_before_a_warning(settings):
