@@ -11,6 +11,8 @@ from tongban.reports.selectors import Period
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Long enough for a project's whole life, short enough that nobody asks for a century by mistake.
 MAX_DAYS = 366 * 10
+# No file predates 1900; the ages and months a period is counted by stay within what a date can hold.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
 
 class PeriodForm(forms.Form):
@@ -31,21 +33,31 @@ class PeriodForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        first, last = data.get("first"), data.get("last")
-        if first and last:
-            if last < first:
-                self.add_error("last", _("The period cannot end before it starts."))
-            elif (last - first).days > MAX_DAYS:
-                self.add_error("last", _("Choose a period of at most ten years."))
+        # Checked with the defaults filled in: an end date alone far ahead, or a start alone long ago, is as long a
+        # period as one typed in full (and each month of it is a branch of the statistics' SQL).
+        for name in ("first", "last"):
+            if data.get(name) and not EARLIEST <= data[name] <= LATEST:
+                self.add_error(name, _("Choose a date between 1900 and 2199."))
+                return data
+        first, last = bounds(data.get("first"), data.get("last"), date.today())
+        if last < first:
+            self.add_error("last", _("The period cannot end before it starts."))
+        elif (last - first).days > MAX_DAYS:
+            self.add_error("last", _("Choose a period of at most ten years."))
         return data
 
     def period(self, today: date | None = None) -> Period:
         """The period asked for; this year so far for what was left empty or refused."""
-        today = today or date.today()
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        first = data.get("first") or date(today.year, 1, 1)
-        last = data.get("last") or max(today, first)
+        first, last = bounds(data.get("first"), data.get("last"), today or date.today())
         return Period(first=first, last=last, region=data.get("region"), project=data.get("project"))
+
+
+def bounds(first: date | None, last: date | None, today: date) -> tuple[date, date]:
+    """The period's first and last day for what was left empty: from the first of January of the end's year (this
+    year's without an end), to today (or to the start, when it is later)."""
+    first = first or date((last or today).year, 1, 1)
+    return first, last or max(today, first)
 
 
 class ReportForm(forms.Form):

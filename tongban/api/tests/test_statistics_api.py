@@ -42,6 +42,23 @@ def test_a_period_that_ends_before_it_starts_is_a_field_error(client: Client) ->
     assert response.status_code == 422 and "last" in response.json()["errors"]
 
 
+@pytest.mark.parametrize("query", ["first=1901-01-01", "first=2030-01-01&last=2046-01-01", "last=0018-06-06",
+                                   "first=9999-12-01", "last=9999-12-31"])
+def test_a_period_too_long_or_outside_1900_2199_is_refused_with_one_end_left_out(client: Client, query: str) -> None:
+    response = api_get(client, "bureau_dalate", f"/api/v1/statistics/?{query}")
+    assert response.status_code == 422
+    assert response.json()["errors"]
+
+
+@pytest.mark.parametrize("last", ["2025-06-30", "2150-07-17"])
+def test_an_end_alone_counts_from_the_first_of_january_of_its_year(client: Client, last: str) -> None:
+    # An end alone far ahead once counted from this year's January: ?last=7114-07-17 made a 5,000-year period, a
+    # branch of SQL per month, that held the server for minutes.
+    response = api_get(client, "bureau_dalate", f"/api/v1/statistics/?last={last}")
+    assert response.status_code == 200
+    assert response.json()["period"] == {**response.json()["period"], "first": f"{last[:4]}-01-01", "last": last}
+
+
 def test_anonymous_caller_is_asked_to_authenticate(client: Client) -> None:
     assert client.get("/api/v1/statistics/").status_code == 401
 
