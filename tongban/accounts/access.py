@@ -241,6 +241,26 @@ def cases_by_area_q(user: Any, *, area: str, project: str) -> Q | None:
     return scope.region_q(area) & scope.project_q(project)
 
 
+def children_by_area_q(user: Any, *, area: str, project: str) -> Q | None:
+    """children_q(user) said of a summary of files kept by area and project (reports.models.ChildDay and its
+    siblings), or None when the user's files are chosen by more than that: a social worker's own children, an area
+    below a county, a role that sees no files through a region. Callers then count the files."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q()
+    if scope.role == Role.PROJECT_ADMIN:
+        return scope.project_q(project)
+    if scope.role in (Role.BUREAU, Role.CHILD_DIRECTOR, Role.CHILD_SUPERVISOR):
+        region = user.region
+    elif scope.role == Role.TEAM_LEAD:
+        region = user.team.region
+    else:
+        return None
+    if region is None or region.level > Region.Level.COUNTY or (region.path,) != scope.region_paths:
+        return None
+    return scope.region_q(area) & scope.project_q(project)
+
+
 def may_read_counselling_notes(user: Any) -> bool:
     scope = scope_for(user)
     return scope.everything or (not scope.is_empty and scope.role in NOTE_READERS)

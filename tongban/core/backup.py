@@ -38,7 +38,7 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.duration import duration_string
 
-from tongban.reports import session_days
+from tongban.reports import child_days, session_days
 
 MAGIC = b"TONGBAN-BACKUP\x00\x01"
 CHUNK = 1 << 20
@@ -324,6 +324,7 @@ def restore(stream: IO[bytes], passphrase: str, *, media: bool = True) -> dict[s
             raise BackupError("The backup ends before its last table: the file is damaged.")
         _reset_sequences()
         session_days.rebuild(connection)
+        child_days.rebuild(connection)
         found = table_checksums()
         wrong = [label for label, want in expected.items() if found.get(label) != want]
         if wrong:

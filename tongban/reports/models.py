@@ -1,6 +1,6 @@
-"""Statistics are computed from the records. One table is kept beside them: service sessions counted by day, a
-summary the database itself keeps exact (see session_days.py), because a city's million sessions cannot be
-grouped within the page's time."""
+"""Statistics are computed from the records. Summaries are kept beside them, which the database itself keeps exact
+(session_days.py, child_days.py): service sessions counted by day, and the children's files by day of opening,
+because a city's million sessions and 100,000 files cannot be grouped within the page's time."""
 
 from django.db import models
 
@@ -30,3 +30,65 @@ class SessionDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}: {self.sessions}"
+
+
+class ChildDay(models.Model):
+    """The children's current files opened on one day (the local date of the file's creation), counted by the area
+    of the child's region (as SessionDay's), project, sex and ethnicity: what the statistics' tables by region, sex
+    and ethnicity and the monthly chart of screening need of a city's files. Merged files are not counted. Kept by
+    database triggers (child_days.py)."""
+
+    day = models.DateField()
+    area = models.BigIntegerField()
+    project = models.BigIntegerField()
+    sex = models.CharField(max_length=1)
+    ethnicity = models.CharField(max_length=10)
+    files = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "area", "project", "sex", "ethnicity"], name="child_day_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.files}"
+
+
+class ChildBirthMonth(models.Model):
+    """The children's current files by day of opening, area, project and month of birth (its first day): the
+    statistics' ages at the end of a period, every month but those a band's boundary cuts through, which are counted
+    from the files themselves. Kept by database triggers (child_days.py)."""
+
+    day = models.DateField()
+    area = models.BigIntegerField()
+    project = models.BigIntegerField()
+    born = models.DateField()
+    files = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "area", "project", "born"], name="child_birth_month_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.born:%Y-%m}: {self.files}"
+
+
+class ChildCategoryDay(models.Model):
+    """The children's current files by day of opening, area, project and category, each child once under a
+    category (a subtype counts under its category) and once under category 0: "any category". Kept by database
+    triggers (child_days.py)."""
+
+    day = models.DateField()
+    area = models.BigIntegerField()
+    project = models.BigIntegerField()
+    category = models.BigIntegerField()
+    files = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "area", "project", "category"], name="child_category_day_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category}: {self.files}"

@@ -15,8 +15,23 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from tongban.accounts.access import (
     cases_by_area_q,
     cases_of_visible_children_q,
+    children_by_area_q,
     children_q_through,
     scope_for,
     sees_child_files,
@@ -41,7 +57,8 @@ from tongban.donations.models import Donation, Donor
 from tongban.donations.selectors import donations_visible_to
 from tongban.organisations.models import Project
 from tongban.regions.models import Region
-from tongban.reports.models import SessionDay
+from tongban.reports import child_days
+from tongban.reports.models import ChildBirthMonth, ChildCategoryDay, ChildDay, SessionDay
 from tongban.volunteers.models import Pairing, PairingVisit, Volunteer
 from tongban.volunteers.selectors import pairings_visible_to, volunteers_visible_to
 
@@ -296,15 +313,13 @@ def _screened_month(p: Period) -> Any:
     return SqlCase(*whens, default=Value(""), output_field=CharField())
 
 
-def _category_links(user: Any, p: Period) -> tuple[QuerySet[ChildCategory], list[DifficultyCategory]]:
+def _category_links(user: Any, p: Period, every: list[DifficultyCategory]) -> QuerySet[ChildCategory]:
     """The links of the children to categories, each child once under a category (a subtype counts under its
-    category, as the children list filters), and the active categories the table shows.
+    category, as the children list filters); `every` is every category, read once by the caller.
 
     A child linked to a category and to its subtype, or to two subtypes, would count twice: the links after the
     first of such a family are left out (a test of the link's own family in the unique index of child and
     category), which lets the table count rows instead of distinct children."""
-    every = list(DifficultyCategory.objects.order_by("order", "code"))
-    shown = [c for c in every if c.parent_id is None and c.active]
     families: dict[int, list[int]] = defaultdict(list)
     for c in every:
         if c.parent_id is not None:
@@ -322,85 +337,245 @@ def _category_links(user: Any, p: Period) -> tuple[QuerySet[ChildCategory], list
         links = links.exclude(Q(category_id__in=members) & Exists(earlier))
     top = SqlCase(*[When(category_id__in=subtypes, then=Value(parent)) for parent, subtypes in families.items()],
                   default=F("category_id"), output_field=IntegerField())
-    return links.order_by().annotate(top=top), shown
+    return links.order_by().annotate(top=top)
+
+
+Counts = dict[str, int]
+
+
+def _counts() -> defaultdict[str, Counts]:
+    return defaultdict(lambda: defaultdict(int))
+
+
+@dataclass
+class _ChildFigures:
+    """The children's figures before they become tables: on_file, screened and served by each key."""
+
+    by_path: defaultdict[str, Counts] = field(default_factory=_counts)  # region path (or area's)
+    by_category: defaultdict[int, Counts] = field(default_factory=_counts)  # top category id
+    by_band: defaultdict[str, Counts] = field(default_factory=_counts)
+    by_sex: defaultdict[str, Counts] = field(default_factory=_counts)
+    by_ethnicity: defaultdict[str, Counts] = field(default_factory=_counts)
+    any_category: Counts = field(default_factory=lambda: defaultdict(int))
+
+
+def _age_bands(p: Period) -> list[tuple[str, int, int | None, date, date | None]]:
+    """Each band at the end of the period: key, ages, the latest birth date in it and the latest before it."""
+    return [(f"{low}-{high}" if high is not None else f"{low}+", low, high, _years_before(p.last, low),
+             _years_before(p.last, high + 1) if high is not None else None) for low, high in AGE_BANDS]
+
+
+def _band_case(p: Period, field_name: str = "birth_date") -> SqlCase:
+    whens = []
+    for key, _low, _high, latest, before in _age_bands(p):
+        condition = Q(**{f"{field_name}__lte": latest})
+        if before is not None:
+            condition &= Q(**{f"{field_name}__gt": before})
+        whens.append(When(condition, then=Value(key)))
+    return SqlCase(*whens, default=Value(""), output_field=CharField())
+
+
+def _shown_codes(every: list[DifficultyCategory]) -> dict[int, str]:
+    """The categories the table shows (active, not subtypes), by id."""
+    return {c.pk: c.code for c in every if c.parent_id is None and c.active}
+
+
+def _summaries_q(user: Any, p: Period, regions: list[Region]) -> Q | None:
+    """Which rows of the files' summaries (ChildDay and its siblings) make up the viewer's files in the period's
+    region and project, or None when the summaries cannot say: a viewer whose files are not a matter of areas and
+    projects (a social worker), a region below a county chosen or shown, or days the database cannot tell exactly."""
+    by_area = children_by_area_q(user, area="area", project="project")
+    if by_area is None or not child_days.exact(connection):
+        return None
+    if any(r.level > Region.Level.COUNTY for r in [*regions, *([p.region] if p.region else [])]):
+        return None
+    q = by_area & _within(p.region, "area")
+    return q & Q(project=p.project.pk) if p.project else q
+
+
+def _served_from_cases(user: Any, p: Period, f: _ChildFigures, category_paths: defaultdict[str, Counts],
+                       every: list[DifficultyCategory]) -> None:
+    """Children served through case work in the period, counted from the cases (two queries): what the summaries of
+    files cannot know. A served file opened after the period also counts as on record at its end."""
+    code_of = _shown_codes(every)
+    late = SqlCase(When(created_at__gte=p.ends, then=Value(True)), default=Value(False), output_field=BooleanField())
+    served = (scoped_children(user, p).filter(pk__in=served_children(user, p)).order_by()
+              .annotate(band=_band_case(p), late=late,
+                        listed=Exists(ChildCategory.objects.filter(child_id=OuterRef("pk"))))
+              .values("region__path", "sex", "ethnicity", "band", "late", "listed").annotate(n=Count("pk")))
+    for r in served:
+        buckets = [f.by_path[r["region__path"]], f.by_band[r["band"]], f.by_sex[r["sex"]],
+                   f.by_ethnicity[r["ethnicity"]], *((f.any_category,) if r["listed"] else ())]
+        for bucket in buckets:
+            bucket["served"] += r["n"]
+            bucket["on_file"] += r["n"] if r["late"] else 0
+    links = _category_links(user, p, every)
+    late_link = SqlCase(When(child__created_at__gte=p.ends, then=Value(True)), default=Value(False),
+                        output_field=BooleanField())
+    for r in (links.filter(child_id__in=served_children(user, p)).annotate(late=late_link)
+              .values("child__region__path", "top", "late").annotate(n=Count("pk"))):
+        f.by_category[r["top"]]["served"] += r["n"]
+        if r["late"]:
+            f.by_category[r["top"]]["on_file"] += r["n"]
+            if r["top"] in code_of:
+                category_paths[r["child__region__path"]][code_of[r["top"]]] += r["n"]
+
+
+def _children_from_summaries(user: Any, p: Period, q: Q, category_paths: defaultdict[str, Counts],
+                             screened_months: dict[str, int], every: list[DifficultyCategory]) -> _ChildFigures:
+    """The files on record and screened from the summaries kept by the database (reports/child_days.py), by area,
+    day of opening, sex, ethnicity, month of birth and category; those born in a month an age band's boundary cuts
+    through from the files themselves; the children served from the cases."""
+    f = _ChildFigures()
+    code_of = _shown_codes(every)
+    in_period = Q(day__gte=p.first, day__lte=p.last)
+    sums = {"on_file": Sum("files", filter=Q(day__lte=p.last), default=0),
+            "screened": Sum("files", filter=in_period, default=0), "files": Sum("files", default=0)}
+    month = SqlCase(When(in_period, then=month_bucket("day", p)), default=Value(""), output_field=CharField())
+    area_path = Subquery(Region.objects.filter(pk=OuterRef("area")).values("path")[:1])
+    path_of: dict[int, str] = {}
+    for r in (ChildDay.objects.filter(q).order_by().values("area", "sex", "ethnicity", month=month)
+              .annotate(path=area_path, **sums)):
+        if not r["files"]:
+            continue
+        path_of[r["area"]] = r["path"]
+        screened_months[r["month"]] += r["screened"]
+        for bucket in (f.by_path[r["path"]], f.by_sex[r["sex"]], f.by_ethnicity[r["ethnicity"]]):
+            bucket["on_file"] += r["on_file"]
+            bucket["screened"] += r["screened"]
+    for r in ChildCategoryDay.objects.filter(q).order_by().values("area", "category").annotate(**sums):
+        if not r["files"]:
+            continue
+        bucket = f.any_category if r["category"] == 0 else f.by_category[r["category"]]
+        bucket["on_file"] += r["on_file"]
+        bucket["screened"] += r["screened"]
+        if r["category"] in code_of:
+            category_paths[path_of[r["area"]]][code_of[r["category"]]] += r["on_file"]
+
+    # Ages: a month of birth wholly inside a band from the summary; a month a band's boundary cuts through from the
+    # files born in it (a few per cent of them), by birth date.
+    cut_months = _cut_months(p)
+    for r in ChildBirthMonth.objects.filter(q).order_by().values("born").annotate(**sums):
+        if r["files"] and r["born"] not in cut_months:
+            bucket = f.by_band[_band_of(p, r["born"])]
+            bucket["on_file"] += r["on_file"]
+            bucket["screened"] += r["screened"]
+    born_in_cut_months = Q(pk__in=[])
+    for first in cut_months:
+        born_in_cut_months |= Q(birth_date__gte=first, birth_date__lte=_month_end(first))
+    for r in (scoped_children(user, p).filter(born_in_cut_months).order_by().annotate(band=_band_case(p))
+              .values("band").annotate(on_file=Count("pk", filter=Q(created_at__lt=p.ends)),
+                                       screened=Count("pk", filter=Q(created_at__gte=p.starts,
+                                                                     created_at__lt=p.ends)))):
+        f.by_band[r["band"]]["on_file"] += r["on_file"]
+        f.by_band[r["band"]]["screened"] += r["screened"]
+
+    _served_from_cases(user, p, f, category_paths, every)
+    return f
+
+
+def _month_end(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _cut_months(p: Period) -> set[date]:
+    """The months of birth that an age band's boundary cuts in two: the band's latest birth date not at the month's
+    end."""
+    return {latest.replace(day=1) for _key, _low, _high, latest, _before in _age_bands(p)
+            if latest < _month_end(latest.replace(day=1))}
+
+
+def _band_of(p: Period, born: date) -> str:
+    for key, _low, _high, latest, before in _age_bands(p):
+        if born <= latest and (before is None or born > before):
+            return key
+    return ""
+
+
+def _children_live(user: Any, p: Period, category_paths: defaultdict[str, Counts], screened_months: dict[str, int],
+                   every: list[DifficultyCategory]) -> _ChildFigures:
+    """Every figure counted from the files themselves, in three grouped queries: for the viewers and regions the
+    summaries cannot answer (_summaries_q)."""
+    f = _ChildFigures()
+    code_of = _shown_codes(every)
+    children = scoped_children(user, p)
+    # By region: grouped by the child's region path, rolled up into the regions shown.
+    for r in children.order_by().values("region__path").annotate(**_child_counts(user, p)):
+        for name in ("on_file", "screened", "served"):
+            f.by_path[r["region__path"]][name] += r[name]
+
+    # By category, by region too for the chart of categories stacked by region: one pass over the links.
+    links = _category_links(user, p, every)
+    for r in links.values("child__region__path", "top").annotate(**_child_counts(user, p, prefix="child")):
+        if r["top"] in code_of:
+            category_paths[r["child__region__path"]][code_of[r["top"]]] += r["on_file"]
+        for name in ("on_file", "screened", "served"):
+            f.by_category[r["top"]][name] += r[name]
+
+    # By age band at the end of the period, by sex and by ethnicity, with or without any category, and by the
+    # month of screening: one grouped query (groups bounded by bands × sexes × groups × months, not by the files)
+    # added up in Python, instead of one scan of a city's files for each table and for the chart.
+    counts = {**_child_counts(user, p), "n": Count("pk")}
+    del counts["screened"]  # a file is screened in the period exactly when it has a month of screening
+    for r in (children.order_by()
+              .annotate(band=_band_case(p), month=_screened_month(p),
+                        listed=Exists(ChildCategory.objects.filter(child_id=OuterRef("pk"))))
+              .values("band", "sex", "ethnicity", "month", "listed").annotate(**counts)):
+        r["screened"] = r["n"] if r["month"] else 0
+        screened_months[r["month"]] += r["screened"]
+        for bucket in (f.by_band[r["band"]], f.by_sex[r["sex"]], f.by_ethnicity[r["ethnicity"]],
+                       *((f.any_category,) if r["listed"] else ())):
+            for name in ("on_file", "screened", "served"):
+                bucket[name] += r[name]
+    return f
 
 
 def children_tables(user: Any, p: Period, regions: list[Region], category_paths: dict[str, dict[str, int]],
                     screened_months: dict[str, int]) -> list[Table]:
     """The tables of children; `category_paths` receives the children on record of each category by region path
     (a child is in one region, so the counts of a category add up across regions), `screened_months` the files
-    opened in each month of the period (for the monthly chart)."""
-    children = scoped_children(user, p)
+    opened in each month of the period (for the monthly chart).
+
+    A city's files are counted from the summaries the database keeps (by area, day of opening, sex, ethnicity, month
+    of birth and category) and its cases; what the summaries cannot answer from the files themselves."""
     base = {"region": p.region.pk} if p.region else {}
+    every = list(DifficultyCategory.objects.order_by("order", "code"))
+    categories = [c for c in every if c.parent_id is None and c.active]
+    paths: defaultdict[str, Counts] = _counts()
+    q = _summaries_q(user, p, regions)
+    if q is not None:
+        f = _children_from_summaries(user, p, q, paths, screened_months, every)
+    else:
+        f = _children_live(user, p, paths, screened_months, every)
+    category_paths.update({path: dict(codes) for path, codes in paths.items()})
     tables = []
 
-    # By region: grouped by the child's region path, rolled up into the regions shown.
-    by_path = {r["region__path"]: {k: r[k] for k in ("on_file", "screened", "served")}
-               for r in children.order_by().values("region__path").annotate(**_child_counts(user, p))}
-    totals, elsewhere = roll_up(by_path, regions)
+    totals, elsewhere = roll_up(f.by_path, regions)
     rows = [Row(r.code, r.name, _child_values(totals[r.pk]),
                 _link("children:list", region=r.pk) if r.level <= Region.Level.TOWNSHIP else "") for r in regions]
     if any(elsewhere.values()):
         rows.append(Row("", str(_("recorded at a higher level")), _child_values(elsewhere)))
     tables.append(_child_table("children_by_region", _("Children by region"), _("region"), rows))
 
-    # By category, by region too for the chart of categories stacked by region: one pass over the links.
-    links, categories = _category_links(user, p)
-    code_of = {c.pk: c.code for c in categories}
-    grouped: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in links.values("child__region__path", "top").annotate(**_child_counts(user, p, prefix="child")):
-        if r["top"] in code_of:
-            category_paths[r["child__region__path"]][code_of[r["top"]]] = r["on_file"]
-        for name in ("on_file", "screened", "served"):
-            grouped[r["top"]][name] += r[name]
-    category_rows = [Row(c.code, c.name, _child_values(grouped.get(c.pk)),
+    category_rows = [Row(c.code, c.name, _child_values(f.by_category.get(c.pk)),
                          _link("children:list", category=c.pk, **base)) for c in categories]
-
-    # By age band at the end of the period, by sex and by ethnicity, with or without any category, and by the
-    # month of screening: one grouped query (groups bounded by bands × sexes × groups × months, not by the files)
-    # added up in Python, instead of one scan of a city's files for each table and for the chart.
-    bands = []
-    for low, high in AGE_BANDS:
-        key = f"{low}-{high}" if high is not None else f"{low}+"
-        condition = Q(birth_date__lte=_years_before(p.last, low))
-        if high is not None:
-            condition &= Q(birth_date__gt=_years_before(p.last, high + 1))
-        bands.append((key, low, high, condition))
-    band = SqlCase(*[When(cond, then=Value(key)) for key, _low, _high, cond in bands], default=Value(""),
-                   output_field=CharField())
-    by_band: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_sex: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_ethnicity: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    any_category: dict[str, int] = defaultdict(int)
-    counts = {**_child_counts(user, p), "n": Count("pk")}
-    del counts["screened"]  # a file is screened in the period exactly when it has a month of screening
-    for r in (children.order_by()
-              .annotate(band=band, month=_screened_month(p),
-                        listed=Exists(ChildCategory.objects.filter(child_id=OuterRef("pk"))))
-              .values("band", "sex", "ethnicity", "month", "listed").annotate(**counts)):
-        r["screened"] = r["n"] if r["month"] else 0
-        screened_months[r["month"]] += r["screened"]
-        for bucket in (by_band[r["band"]], by_sex[r["sex"]], by_ethnicity[r["ethnicity"]],
-                       *((any_category,) if r["listed"] else ())):
-            for name in ("on_file", "screened", "served"):
-                bucket[name] += r[name]
     # The children with any category, each once: counted on the files themselves, not over their links.
     tables.append(_child_table("children_by_category", _("Children by category"), _("category"), category_rows,
-                               total=_child_values(any_category),
+                               total=_child_values(f.any_category),
                                note=_("A child may belong to several categories; the total counts each child once.")))
 
     rows = [Row(key, (f"{low}–{high} " if high is not None else f"{low}+ ") + str(_("years")),
-                _child_values(by_band.get(key)), _link("children:list", age_min=low, age_max=high, **base))
-            for key, low, high, _cond in bands]
+                _child_values(f.by_band.get(key)), _link("children:list", age_min=low, age_max=high, **base))
+            for key, low, high, _latest, _before in _age_bands(p)]
     tables.append(_child_table("children_by_age", _("Children by age at the end of the period"), _("age"), rows))
 
-    rows = [Row(value, str(label), _child_values(by_sex.get(value)), _link("children:list", sex=value, **base))
+    rows = [Row(value, str(label), _child_values(f.by_sex.get(value)), _link("children:list", sex=value, **base))
             for value, label in Sex.choices]
     tables.append(_child_table("children_by_sex", _("Children by sex"), _("sex"), rows))
 
     # The groups that occur, most children first.
     rows = [Row(name, name, _child_values(counts), _link("children:list", ethnicity=name, **base))
-            for name, counts in sorted(by_ethnicity.items(), key=lambda item: (-item[1]["on_file"], item[0]))]
+            for name, counts in sorted(f.by_ethnicity.items(), key=lambda item: (-item[1]["on_file"], item[0]))]
     tables.append(_child_table("children_by_ethnicity", _("Children by ethnicity"), _("ethnicity"), rows))
     return tables
 
