@@ -204,6 +204,10 @@ class Child(models.Model):
             models.Index(fields=["assigned_worker"], condition=Q(assigned_worker__isnull=False),
                          name="child_assigned_worker_idx"),
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="child_merged_into_idx"),
+            # The statistics count the files born in the months an age band's boundary cuts through (the rest of
+            # the ages come from reports.ChildBirthMonth): a few thousand entries of this index, not a city's files.
+            models.Index(fields=["birth_date", "merged_into", "region", "created_at", "project"],
+                         name="child_birth_idx"),
         ]
 
     def __str__(self) -> str:

@@ -38,7 +38,7 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.duration import duration_string
 
-from tongban.reports import child_days, session_days
+from tongban.reports import case_areas, child_days, session_days
 
 MAGIC = b"TONGBAN-BACKUP\x00\x01"
 CHUNK = 1 << 20
@@ -325,6 +325,7 @@ def restore(stream: IO[bytes], passphrase: str, *, media: bool = True) -> dict[s
         _reset_sequences()
         session_days.rebuild(connection)
         child_days.rebuild(connection)
+        case_areas.rebuild(connection)
         found = table_checksums()
         wrong = [label for label, want in expected.items() if found.get(label) != want]
         if wrong:

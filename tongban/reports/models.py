@@ -92,3 +92,20 @@ class ChildCategoryDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.category}: {self.files}"
+
+
+class CaseArea(models.Model):
+    """Each case's project and the area of its child's current region (as SessionDay's): the statistics choose a
+    city's cases here, instead of joining every case to its child for the child's region. Kept by database triggers
+    (case_areas.py) for every case written, moved to another child or project, and every child moved."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True,
+                                related_name="+")
+    area = models.BigIntegerField()
+    project = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["area", "project", "case"], name="case_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.area}"
