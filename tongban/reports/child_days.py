@@ -156,18 +156,19 @@ def _link_moved(vendor: str) -> list[str]:
 
 def _link_statement(vendor: str, old: str, new: str) -> list[str]:
     """PostgreSQL's statement triggers: each (child, group) a statement touched, counted when it holds now and did not
-    before, or held before and does not now. Before = a link now there that the statement did not write, or one it
-    removed or changed."""
-    touched = f"""SELECT o1.child_id, {_top("o1.category_id")} AS category FROM {old} AS o1
-        UNION SELECT o2.child_id, 0 FROM {old} AS o2
-        UNION SELECT n1.child_id, {_top("n1.category_id")} FROM {new} AS n1
-        UNION SELECT n2.child_id, 0 FROM {new} AS n2"""
-    before = (f"({_has_group('pc.child_id', 'pc.category', f'AND l.id NOT IN (SELECT n3.id FROM {new} AS n3)')} "
-              f"OR EXISTS (SELECT 1 FROM {old} AS o WHERE o.child_id = pc.child_id AND (pc.category = 0 OR "
-              f"{_top('o.category_id')} = pc.category)))")
-    now = _has_group("pc.child_id", "pc.category")
-    changes = f"""SELECT k.day, k.area, k.project, pc.category, CASE WHEN {now} THEN 1 ELSE 0 END
-            - CASE WHEN {before} THEN 1 ELSE 0 END AS delta
+    before, or held before and does not now. The links under it before the statement are those now, less the rows
+    the statement wrote, plus those it removed or changed: counts, so that no row is looked up in a transition table
+    (which has no index) once per link."""
+    rows = f"""SELECT n1.child_id, {_top("n1.category_id")} AS category, 1 AS written, 0 AS removed FROM {new} AS n1
+        UNION ALL SELECT n2.child_id, 0, 1, 0 FROM {new} AS n2
+        UNION ALL SELECT o1.child_id, {_top("o1.category_id")}, 0, 1 FROM {old} AS o1
+        UNION ALL SELECT o2.child_id, 0, 0, 1 FROM {old} AS o2"""
+    now = """(SELECT COUNT(*) FROM children_childcategory l JOIN children_difficultycategory dc ON dc.id = l.category_id
+        WHERE l.child_id = t.child_id AND (t.category = 0 OR COALESCE(dc.parent_id, dc.id) = t.category))"""
+    touched = f"""SELECT t.child_id, t.category, SUM(t.written) AS written, SUM(t.removed) AS removed, {now} AS now
+        FROM ({rows}) t GROUP BY t.child_id, t.category"""
+    changes = f"""SELECT k.day, k.area, k.project, pc.category, CASE WHEN pc.now > 0 THEN 1 ELSE 0 END
+            - CASE WHEN pc.now - pc.written + pc.removed > 0 THEN 1 ELSE 0 END AS delta
         FROM ({touched}) pc, LATERAL ({_key_of_child(vendor, "pc.child_id")}) k"""
     grouped = ("SELECT day, area, project, category, {n} AS n FROM (" + changes + ") c WHERE delta = {d} "
                "GROUP BY day, area, project, category")
