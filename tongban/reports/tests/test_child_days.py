@@ -213,3 +213,16 @@ def test_a_worker_s_and_a_county_s_figures_come_from_the_files_and_agree():
             area = Area(Region.objects.get(code=code).path, *period)
             assert stats["children_by_region"].total == counting.add(list(counting.child_figures(area).values()))
         assert stats["children_by_sex"].total == stats["children_by_region"].total
+
+
+def test_a_screening_ledger_imported_counts_every_file_and_category(tmp_path, settings):
+    from tongban.children.tests.ledgers import child_row
+    from tongban.children.tests.test_screening_import import commit, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = [child_row("王子琪", 父亲状况="死亡", 母亲状况="死亡", 困境类型="孤儿"),
+            child_row("巴特尔", sex="M", 民族="蒙古族", 是否享受低保="是"),
+            child_row("古丽娜尔·阿不都", 监护人姓名="李秀英", 与儿童关系="母亲")]
+
+    assert commit(upload(tmp_path, rows)).created_count == 3
+    assert_exact()
