@@ -297,6 +297,13 @@ def breakdown_regions(user: Any, p: Period) -> list[Region]:
     return roots
 
 
+def cut_path(field_name: str, regions: list[Region]) -> Any:
+    """A record's region path cut to the length of the longest path among `regions`: it rolls up into them as the
+    whole path would (a path starts with a region's path exactly when its cut does), and grouping by it gives a row
+    per area shown instead of one per village."""
+    return Substr(field_name, 1, max(len(r.path) for r in regions)) if regions else F(field_name)
+
+
 def roll_up(by_path: dict[str, dict[str, Any]], regions: list[Region]) -> tuple[dict[int, dict[str, Any]],
                                                                               dict[str, Any]]:
     """Counts grouped by a record's region path, summed into the regions shown (and what lies in none of them)."""
@@ -403,7 +410,7 @@ def _summaries_q(user: Any, p: Period, regions: list[Region]) -> Q | None:
 
 
 def _served_from_cases(user: Any, p: Period, f: _ChildFigures, category_paths: defaultdict[str, Counts],
-                       every: list[DifficultyCategory]) -> None:
+                       every: list[DifficultyCategory], regions: list[Region]) -> None:
     """Children served through case work in the period, counted from the cases (two queries): what the summaries of
     files cannot know. A served file opened after the period also counts as on record at its end."""
     code_of = _shown_codes(every)
@@ -411,9 +418,10 @@ def _served_from_cases(user: Any, p: Period, f: _ChildFigures, category_paths: d
     served = (scoped_children(user, p).filter(pk__in=served_children(user, p)).order_by()
               .annotate(band=_band_case(p), late=late,
                         listed=Exists(ChildCategory.objects.filter(child_id=OuterRef("pk"))))
-              .values("region__path", "sex", "ethnicity", "band", "late", "listed").annotate(n=Count("pk")))
+              .values("sex", "ethnicity", "band", "late", "listed", path=cut_path("region__path", regions))
+              .annotate(n=Count("pk")))
     for r in served:
-        buckets = [f.by_path[r["region__path"]], f.by_band[r["band"]], f.by_sex[r["sex"]],
+        buckets = [f.by_path[r["path"]], f.by_band[r["band"]], f.by_sex[r["sex"]],
                    f.by_ethnicity[r["ethnicity"]], *((f.any_category,) if r["listed"] else ())]
         for bucket in buckets:
             bucket["served"] += r["n"]
@@ -422,16 +430,17 @@ def _served_from_cases(user: Any, p: Period, f: _ChildFigures, category_paths: d
     late_link = SqlCase(When(child__created_at__gte=p.ends, then=Value(True)), default=Value(False),
                         output_field=BooleanField())
     for r in (links.filter(child_id__in=served_children(user, p)).annotate(late=late_link)
-              .values("child__region__path", "top", "late").annotate(n=Count("pk"))):
+              .values("top", "late", path=cut_path("child__region__path", regions)).annotate(n=Count("pk"))):
         f.by_category[r["top"]]["served"] += r["n"]
         if r["late"]:
             f.by_category[r["top"]]["on_file"] += r["n"]
             if r["top"] in code_of:
-                category_paths[r["child__region__path"]][code_of[r["top"]]] += r["n"]
+                category_paths[r["path"]][code_of[r["top"]]] += r["n"]
 
 
 def _children_from_summaries(user: Any, p: Period, q: Q, category_paths: defaultdict[str, Counts],
-                             screened_months: dict[str, int], every: list[DifficultyCategory]) -> _ChildFigures:
+                             screened_months: dict[str, int], every: list[DifficultyCategory],
+                             regions: list[Region]) -> _ChildFigures:
     """The files on record and screened from the summaries kept by the database (reports/child_days.py), by area,
     day of opening, sex, ethnicity, month of birth and category; those born in a month an age band's boundary cuts
     through from the files themselves; the children served from the cases."""
@@ -482,7 +491,7 @@ def _children_from_summaries(user: Any, p: Period, q: Q, category_paths: default
         f.by_band[r["band"]]["on_file"] += r["on_file"]
         f.by_band[r["band"]]["screened"] += r["screened"]
 
-    _served_from_cases(user, p, f, category_paths, every)
+    _served_from_cases(user, p, f, category_paths, every, regions)
     return f
 
 
@@ -505,22 +514,23 @@ def _band_of(p: Period, born: date) -> str:
 
 
 def _children_live(user: Any, p: Period, category_paths: defaultdict[str, Counts], screened_months: dict[str, int],
-                   every: list[DifficultyCategory]) -> _ChildFigures:
+                   every: list[DifficultyCategory], regions: list[Region]) -> _ChildFigures:
     """Every figure counted from the files themselves, in three grouped queries: for the viewers and regions the
     summaries cannot answer (_summaries_q)."""
     f = _ChildFigures()
     code_of = _shown_codes(every)
     children = scoped_children(user, p)
-    # By region: grouped by the child's region path, rolled up into the regions shown.
-    for r in children.order_by().values("region__path").annotate(**_child_counts(user, p)):
+    # By region: grouped by the child's region path cut to the regions shown, then rolled up into them.
+    for r in children.order_by().values(path=cut_path("region__path", regions)).annotate(**_child_counts(user, p)):
         for name in ("on_file", "screened", "served"):
-            f.by_path[r["region__path"]][name] += r[name]
+            f.by_path[r["path"]][name] += r[name]
 
     # By category, by region too for the chart of categories stacked by region: one pass over the links.
     links = _category_links(user, p, every)
-    for r in links.values("child__region__path", "top").annotate(**_child_counts(user, p, prefix="child")):
+    for r in (links.values("top", path=cut_path("child__region__path", regions))
+              .annotate(**_child_counts(user, p, prefix="child"))):
         if r["top"] in code_of:
-            category_paths[r["child__region__path"]][code_of[r["top"]]] += r["on_file"]
+            category_paths[r["path"]][code_of[r["top"]]] += r["on_file"]
         for name in ("on_file", "screened", "served"):
             f.by_category[r["top"]][name] += r[name]
 
@@ -556,9 +566,9 @@ def children_tables(user: Any, p: Period, regions: list[Region], category_paths:
     paths: defaultdict[str, Counts] = _counts()
     q = _summaries_q(user, p, regions)
     if q is not None:
-        f = _children_from_summaries(user, p, q, paths, screened_months, every)
+        f = _children_from_summaries(user, p, q, paths, screened_months, every, regions)
     else:
-        f = _children_live(user, p, paths, screened_months, every)
+        f = _children_live(user, p, paths, screened_months, every, regions)
     category_paths.update({path: dict(codes) for path, codes in paths.items()})
     tables = []
 

@@ -15,7 +15,7 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Func, IntegerField, Q
 from django.utils.translation import gettext_lazy as _
 
 from tongban.activities.models import Attendance
@@ -26,6 +26,7 @@ from tongban.organisations.selectors import projects_visible_to, teams_visible_t
 from tongban.reports.selectors.figures import (
     Period,
     Statistics,
+    cut_path,
     scoped_activities,
     scoped_cases,
     scoped_children,
@@ -147,6 +148,19 @@ def _kpis(f: Figures, targets: tuple[Decimal | None, Decimal | None, Decimal | N
     ]
 
 
+class DaysBetween(Func):
+    """Whole days from the second date to the first, counted by the database (PostgreSQL subtracts dates into days;
+    SQLite through julianday, where Django's own date subtraction calls back into Python for every row)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+                           arg_joiner=") - julianday(", **extra)
+
+
 def _median_days(days: list[int]) -> int | None:
     # Whole days, halves rounded up: "a median of 30.5 days" reads as false precision to a funder.
     return int(Decimal(str(median(days))).quantize(Decimal("1"), rounding=ROUND_HALF_UP)) if days else None
@@ -197,8 +211,10 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
     attended = Attendance.objects.filter(activity__in=activities.values("pk"), attended=True).values("child_id")
     served = (scoped_children(user, p).filter(project_id__in=ids)
               .filter(Q(pk__in=served_children(user, p, projects=ids)) | Q(pk__in=attended)))
-    for r in served.order_by().values("project_id", "region__path").annotate(n=Count("pk")):
-        for f in both(r["project_id"], _team_of(teams, r["project_id"], r["region__path"])):
+    # Grouped by region path cut to the teams' areas: a row per area instead of one per village.
+    team_areas = [t.region for t in teams]
+    for r in served.order_by().values("project_id", path=cut_path("region__path", team_areas)).annotate(n=Count("pk")):
+        for f in both(r["project_id"], _team_of(teams, r["project_id"], r["path"])):
             f.children += r["n"]
     sessions = stats.sessions if stats is not None else (
         ServiceSession.objects.filter(case__in=cases.values("pk"), held_on__gte=p.first, held_on__lte=p.last)
@@ -207,8 +223,9 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
         if r["case__project_id"] in ids:
             for f in both(r["case__project_id"], r["case__team_id"]):
                 f.sessions += r["n"]
-    for r in activities.order_by().values("project_id", "region__path").annotate(n=Count("pk")):
-        for f in both(r["project_id"], _team_of(teams, r["project_id"], r["region__path"])):
+    for r in (activities.order_by().values("project_id", path=cut_path("region__path", team_areas))
+              .annotate(n=Count("pk"))):
+        for f in both(r["project_id"], _team_of(teams, r["project_id"], r["path"])):
             f.events += r["n"]
     for project_id, team_id, reason, opened, closed in (
             cases.filter(closed_on__gte=p.first, closed_on__lte=p.last)
@@ -217,11 +234,13 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
             f.closed += 1
             f.goals_met += reason == ExitReason.GOALS_MET
             f.closure_days.append((closed - opened).days)
-    for project_id, team_id, opened, approved in (
+    # Days from intake to plan, counted by the database: a row per team and number of days, not per plan.
+    waited = DaysBetween("approved_on", "case__opened_on")
+    for project_id, team_id, days, n in (
             Plan.objects.filter(case__in=cases.values("pk"), approved_on__gte=p.first, approved_on__lte=p.last)
-            .values_list("case__project_id", "case__team_id", "case__opened_on", "approved_on")):
+            .order_by().values_list("case__project_id", "case__team_id", waited).annotate(n=Count("pk"))):
         for f in both(project_id, team_id):
-            f.plan_days.append((approved - opened).days)
+            f.plan_days.extend([days] * n)
     open_at_end = cases.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=p.last), opened_on__lte=p.last)
     for r in open_at_end.order_by().values("project_id", "team_id", "worker_id").annotate(n=Count("pk")):
         for f in both(r["project_id"], r["team_id"]):

@@ -8,7 +8,7 @@ import pytest
 
 from tongban.activities.models import Activity
 from tongban.children.models import Child, ChildCategory
-from tongban.children.tests.factories import born_years_ago
+from tongban.children.tests.factories import born_years_ago, village
 from tongban.donations.models import Donation
 from tongban.regions.models import Region
 from tongban.reports.selectors import AGE_BANDS, Period, _years_before, statistics
@@ -227,3 +227,29 @@ def test_children_served_are_the_viewer_s_children_with_a_case_the_viewer_may_se
                  if c.opened_on <= last and (c.closed_on is None or c.closed_on >= first)}
     assert stats["children_by_region"].total[2] == len(visible & with_case)
     assert stats["children_by_sex"].total[2] == len(visible & with_case)
+
+
+def test_served_children_roll_up_into_the_regions_shown_from_any_level_of_region():
+    """Children are grouped by their region's path cut to the regions shown: a village's child lands in its
+    township and banner, a child recorded at the banner itself lands in the banner's row of the city and under
+    "recorded at a higher level" when the banner is shown by its townships."""
+    from tongban.cases.tests.factories import make_case
+
+    banner = region("150621")
+    township = village().parent
+    city_view = Period(*this_year())
+    banner_view = Period(*this_year(), region=banner)
+    city_before = statistics(cast("bureau_ordos"), city_view)["children_by_region"]
+    banner_before = statistics(cast("bureau_ordos"), banner_view)["children_by_region"]
+
+    make_case(name="周小川", region=village())
+    make_case(name="吴小溪", region=banner)
+
+    city = statistics(cast("bureau_ordos"), city_view)["children_by_region"]
+    assert city.value("150621", 2) == city_before.value("150621", 2) + 2
+    in_banner = statistics(cast("bureau_ordos"), banner_view)["children_by_region"]
+    assert in_banner.value(township.code, 2) == banner_before.value(township.code, 2) + 1
+    higher = [row.values[2] for row in in_banner.rows if not row.key]
+    higher_before = [row.values[2] for row in banner_before.rows if not row.key] or [0]
+    assert higher == [higher_before[0] + 1]
+    assert in_banner.total[2] == banner_before.total[2] + 2
