@@ -102,11 +102,12 @@ class Child(models.Model):
     name = models.CharField(_("name"), max_length=60)
     pseudonym = models.CharField(_("pseudonym"), max_length=30,
                                  help_text=_("Used wherever the child is shown to outsiders."))
-    # Search keys, kept in step with the name by the services.
-    # Not indexed on their own: searches match prefixes and suffixes (LIKE), which a plain
-    # B-tree cannot serve on either database; the list order uses child_project_pinyin_idx.
+    # Search keys, kept in step with the name by the services (search.name_keys): searches match their beginning,
+    # and the end of the name as the beginning of the keys read backwards (_rev), each from an index below.
     name_pinyin = models.CharField(max_length=200, editable=False)
     name_initials = models.CharField(max_length=60, editable=False)
+    name_pinyin_rev = models.CharField(max_length=200, editable=False, default="")
+    name_initials_rev = models.CharField(max_length=60, editable=False, default="")
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     ethnicity = models.CharField(_("ethnicity"), max_length=10, choices=ETHNICITY_CHOICES, default="汉族")
@@ -172,6 +173,11 @@ class Child(models.Model):
             # trails so that SQLite covers the query from the index alone.
             models.Index(fields=["project", "name_pinyin", "id", "name", "name_initials", "merged_into"],
                          condition=Q(merged_into__isnull=True), name="child_current_names_idx"),
+            # Search by the beginning of the pinyin or initials, and by their end (the keys read backwards): a range
+            # of each of these four. Whole, not partial: the search gathers its matches before the list is chosen.
+            *(models.Index(fields=[key], name=f"child_{short}_idx")
+              for key, short in (("name_pinyin", "pinyin"), ("name_initials", "initials"),
+                                 ("name_pinyin_rev", "pinyin_rev"), ("name_initials_rev", "initials_rev"))),
             models.Index(fields=["name", "birth_date"], name="child_name_birth_idx"),
             # Records scoped by their child's region (cases, sessions, pairings) find the area's children
             # from the index alone: a banner's 16,000 ids without reading the rows (PostgreSQL's heap); with

@@ -41,7 +41,7 @@ from tongban.cases.services.files import storage as attachment_storage
 from tongban.children.choices import Status
 from tongban.children.models import Child, Consent, FamilyMember, HomeVerification
 from tongban.children.outsiders import Scrubber
-from tongban.children.search import pinyin_keys
+from tongban.children.search import name_keys
 from tongban.volunteers.models import Pairing, PairingVisit
 
 ENDED = (Status.CLOSED, Status.MOVED, Status.AGED_OUT)
@@ -170,9 +170,8 @@ def anonymise(*, child: Child, actor_label: str = "manage.py anonymise_closed") 
     for attachment in Attachment.objects.filter(session__case__child=child):
         store.delete(attachment.stored_name)
         attachment.delete()
-    keys = pinyin_keys(child.pseudonym)
     Child.objects.filter(pk=child.pk).update(
-        name=child.pseudonym, name_pinyin=keys[0], name_initials=keys[1],
+        name=child.pseudonym, **name_keys(child.pseudonym),
         id_encrypted="", id_masked="", id_digest="", id_tail4="", id_tail5="", id_tail6="",
         address="", school="", notes=scrub(child.notes), health=scrub(child.health),
         psychological_state=scrub(child.psychological_state), anonymised_on=timezone.localdate(),

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 
+from django.db.models import Q
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT
 
@@ -40,3 +41,24 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     full = "".join(syllables).lower()
     initials = "".join(s[0] for s in syllables if s).lower()
     return full, initials
+
+
+SEARCH_KEYS = ["name_pinyin", "name_initials", "name_pinyin_rev", "name_initials_rev"]
+
+
+def name_keys(name: str) -> dict[str, str]:
+    """The search keys a child's file keeps for its name: pinyin and initials, and both read backwards, so that
+    the end of a name ("zq" of 王子琪's "wzq") is a prefix too, which an index finds."""
+    full, initials = pinyin_keys(name)
+    return {"name_pinyin": full, "name_initials": initials,
+            "name_pinyin_rev": full[::-1], "name_initials_rev": initials[::-1]}
+
+
+def prefix_q(field_name: str, prefix: str) -> Q:
+    """Keys beginning with `prefix` (lower-case letters), said as a range an index serves on both databases
+    (PostgreSQL's LIKE uses a B-tree only under the C collation) and checked with LIKE as well."""
+    q = Q(**{f"{field_name}__gte": prefix, f"{field_name}__startswith": prefix})
+    stem = prefix.rstrip("z")
+    if stem:  # "zq" ends before "zr", "az" before "b"; "zz" runs to the end
+        q &= Q(**{f"{field_name}__lt": stem[:-1] + chr(ord(stem[-1]) + 1)})
+    return q

@@ -25,7 +25,7 @@ from tongban.children.models import (
     FamilyMember,
     HomeVerification,
 )
-from tongban.children.search import normalise_name, pinyin_keys
+from tongban.children.search import SEARCH_KEYS, name_keys, normalise_name
 from tongban.children.selectors import children_visible_to
 from tongban.core.versions import version_check, version_raise
 from tongban.organisations.models import Project
@@ -139,7 +139,8 @@ def _apply(child: Child, fields: dict[str, Any]) -> list[str]:
             setattr(child, name, value)
             changed.append(name)
     if "name" in changed or not child.name_pinyin:
-        child.name_pinyin, child.name_initials = pinyin_keys(child.name)
+        for key, value in name_keys(child.name).items():
+            setattr(child, key, value)
     return changed
 
 
@@ -160,7 +161,7 @@ def child_register(*, actor: Any, id_number: str = "", confirmed_new: bool = Fal
         child.set_id_number(ids.number)
         _refuse_taken_id(child)
     _refuse_taken_pseudonym(child)
-    child.full_clean(exclude=["name_pinyin", "name_initials"])
+    child.full_clean(exclude=SEARCH_KEYS)
     _check_place(actor, child.project, child.region)
     _check_worker(child)
     candidates = duplicate_candidates(name=child.name, birth_date=child.birth_date, region=child.region,
@@ -201,7 +202,7 @@ def child_update(*, actor: Any, child: Child, version: int | None = None, id_num
     changed = _apply(child, fields)
     if "pseudonym" in changed:
         _refuse_taken_pseudonym(child)
-    child.full_clean(exclude=["name_pinyin", "name_initials"])
+    child.full_clean(exclude=SEARCH_KEYS)
     if "region" in changed or "project" in changed:
         _check_place(actor, child.project, child.region)
     if {"assigned_worker", "region", "project"} & set(changed):

@@ -29,7 +29,7 @@ from tongban.children.screening.lookups import CategoryIndex, PlaceIndex
 from tongban.children.screening.mapping import ColumnPlan
 from tongban.children.screening.reading import Sheet
 from tongban.children.screening.results import EXAMPLE_MARK, WARNING, Bad, Check, ParsedRow, Problem
-from tongban.children.search import normalise_name, pinyin_keys
+from tongban.children.search import name_keys, normalise_name
 from tongban.children.services import check_id_number
 from tongban.core import crypto
 from tongban.organisations.models import Project
@@ -142,7 +142,7 @@ class RowReader:
         values["welfare"] = sorted(set(welfare))
         values["region_id"] = values.pop("region")
         values["project_id"] = self.project.pk
-        values["name_pinyin"], values["name_initials"] = _pinyin(values["name"])
+        values.update(_name_keys(values["name"]))
         if id_number:
             values["id_digest"] = crypto.blind_index(id_number, "id")
         if not self._in_file_duplicate(row, values, id_number):
@@ -367,7 +367,7 @@ class RowReader:
 
 TEXT_LIMITS = (("address", 300), ("school", 100), ("grade", 30), ("health", 300), ("notes", 2000))
 PROGRESS_EVERY = 1000
-_pinyin = lru_cache(maxsize=100_000)(pinyin_keys)
+_name_keys = lru_cache(maxsize=100_000)(name_keys)
 
 
 def _cell_text(value: Any) -> str:

@@ -254,3 +254,24 @@ def test_initials_and_pinyin_of_the_given_name_find_the_child_too():
     found = children_visible_to(actor)
     assert search_children(found, "zq").filter(pk=child.pk).exists()
     assert search_children(found, "ziqi").filter(pk=child.pk).exists()
+
+
+def test_letters_ending_in_z_find_the_names_that_begin_or_end_with_them():
+    # The index range of a prefix ends at the next letter ("zq" before "zr"): a prefix of z's has no next letter.
+    among = make_child(name="张卓"), make_child(name="王子琪"), make_child(name="赵子"), make_child(name="李小泽")
+    assert found("lead_dalate", "zz", *among) == {"张卓", "赵子"}
+    assert found("lead_dalate", "z", *among) == {"张卓", "赵子", "李小泽"}
+    assert found("lead_dalate", "xz", *among) == {"李小泽"}
+    assert found("lead_dalate", "ze", *among) == {"李小泽"}
+    assert found("lead_dalate", "zq", *among) == {"王子琪"}
+    assert found("lead_dalate", "qz", *among) == set()
+
+
+def test_a_renamed_child_is_found_by_the_end_of_the_new_name_only():
+    child = make_child(name="王子琪")
+    services.child_update(actor=cast("lead_dalate"), child=child, name="王思雨")
+
+    assert found("lead_dalate", "sy", child) == {"王思雨"}
+    assert found("lead_dalate", "siyu", child) == {"王思雨"}
+    assert found("lead_dalate", "zq", child) == set()
+    assert found("lead_dalate", "ziqi", child) == set()

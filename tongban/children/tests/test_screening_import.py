@@ -99,6 +99,7 @@ def test_a_clean_ledger_opens_every_row_once_with_family_and_categories(tmp_path
     mother = FamilyMember.objects.get(child=children["古丽娜尔·阿不都"], relation="mother")
     assert mother.is_guardian and mother.phone() == "13912345678"
     assert children["古丽娜尔·阿不都"].notes == "随外祖母生活" and children["王子琪"].name_initials == "wzq"
+    assert children["王子琪"].name_initials_rev == "qzw" and children["王子琪"].name_pinyin_rev == "iqizgnaw"
     assert len({c.pseudonym for c in children.values()}) == 3
 
 

@@ -7,7 +7,7 @@ from tongban.accounts.models import Role, User
 from tongban.children.choices import Disability, Hukou, Sex
 from tongban.children.idnumber import check_digit
 from tongban.children.models import Child, DifficultyCategory
-from tongban.children.search import pinyin_keys
+from tongban.children.search import name_keys
 from tongban.children.services import PSEUDONYM_STEMS
 from tongban.core.demo.categories import CategoriesMixin
 from tongban.core.demo.names import GRADE_CN, Kin
@@ -151,10 +151,9 @@ class ChildrenMixin(CategoriesMixin):
                    hukou: str, with_id: bool) -> Child:
         project = self.team_by_county[code].project
         if name not in self.pinyin:
-            self.pinyin[name] = pinyin_keys(name)
-        full, initials = self.pinyin[name]
+            self.pinyin[name] = name_keys(name)
         child = Child(project=project, region=village, name=name, pseudonym=self._pseudonym(project.pk),
-                      name_pinyin=full, name_initials=initials, sex=sex, birth_date=birth, ethnicity=ethnicity,
+                      **self.pinyin[name], sex=sex, birth_date=birth, ethnicity=ethnicity,
                       hukou=hukou, address=self._address(code, village))
         if with_id:
             child.set_id_number(self._id_number(code, birth, sex))
