@@ -84,7 +84,8 @@ class Command(BaseCommand):
             # A partial run updates its part of the last full run's results.
             old["pages"].update(section["pages"])
             old.update({k: v for k, v in section.items() if k in ("load", "dataset", "targets", "seeded_seconds")})
-            old["partial_runs"] = [*old.get("partial_runs", []), f"{section['date']}: {section['command']}"]
+            old["partial_runs"] = [*old.get("partial_runs", []),
+                                  f"{section['date']} at commit `{section['commit']}`: `{section['command']}`"]
             section = old
         report.save(out_dir, section)
         self.stdout.write(f"Results written to {out}/results.json and {out}/results.md")
