@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, Greatest
 
-from tongban.accounts.access import scope_for
+from tongban.accounts.access import cases_by_area_q, scope_for
 from tongban.accounts.models import Role
 from tongban.cases.choices import OPEN_STAGES, ApprovalState, Stage
 from tongban.cases.models import Approval, Assessment, Case, FollowUp, ServiceSession, Task
@@ -21,6 +21,7 @@ from tongban.children.choices import LifeStatus, Risk, Status
 from tongban.children.models import Child, ChildCategory, DifficultyCategory, FamilyMember, HomeVerification
 from tongban.children.selectors import children_visible_to
 from tongban.regions.models import Region
+from tongban.reports.models import CaseArea
 
 # What a category entitles a child to (any one of the listed welfare benefits).
 ENTITLEMENTS: dict[str, tuple[str, ...]] = {
@@ -67,11 +68,18 @@ class CaseWork:
 
 
 def responsible_cases(user: Any) -> QuerySet[Case]:
-    """A worker answers for their own cases, a team lead for the cases of the team's region."""
-    qs = cases_visible_to(user)
-    if scope_for(user).role == Role.WORKER:
-        qs = qs.filter(worker=user)
-    return qs
+    """A worker answers for their own cases, a team lead for the cases of the team's region.
+
+    A team lead's banner is read from reports.CaseArea (each case's project and its child's area, kept by the
+    database): the banner's 5,000 cases from one index, instead of joining a project's cases to the banner's 16,000
+    children on every dashboard query. A team of an area below a county is chosen through the children."""
+    scope = scope_for(user)
+    if scope.role == Role.WORKER:
+        return cases_visible_to(user).filter(worker=user)
+    by_area = cases_by_area_q(user, area="area", project="project")
+    if scope.role == Role.TEAM_LEAD and by_area is not None:
+        return Case.objects.filter(pk__in=CaseArea.objects.filter(by_area).values("case_id"))
+    return cases_visible_to(user)
 
 
 def responsible_children(user: Any) -> QuerySet[Child]:
