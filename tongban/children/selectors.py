@@ -58,7 +58,7 @@ def search_children(qs: QuerySet[Child], text: str) -> QuerySet[Child]:
         # Initials and pinyin match the whole name or its end, the given name ("zq" finds 子琪 and 王子琪).
         letters = compact.lower()
         if len(letters) == 1:
-            # A third of a city's names begin or end with the letter: the names index, read in the list's order
+            # Thousands of a city's names begin or end with the letter: the names index, read in the list's order
             # with the keys in it, finds a page of them sooner than gathering them all from the four ranges below.
             return qs.filter(Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)
                              | Q(name_initials__endswith=letters) | Q(name_pinyin__endswith=letters))
