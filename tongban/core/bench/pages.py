@@ -196,7 +196,9 @@ def measure(page: Page, server: Server, runs: int) -> dict[str, Any]:
     runs = max(5, runs // 5) if page.heavy else runs
     status, statements = capture(page)
     cookies = session_cookies(page.username)
-    for _warm in range(2):
+    # Unmeasured first requests: each gunicorn worker's first view of a page loads its templates and code, and the
+    # database's caches fill; the figures are the steady state a working day sees.
+    for _warm in range(2 if page.heavy else 6):
         server.get(page.path, cookies)
     latencies, errors, size = [], 0, 0
     for _run in range(runs):
