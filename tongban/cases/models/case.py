@@ -134,6 +134,9 @@ class Approval(models.Model):
             models.UniqueConstraint(fields=["case", "kind"], condition=Q(state="pending"),
                                     name="one_pending_approval_per_case_and_kind"),
         ]
+        # A worker's dashboard shows the lead's decisions of the last days: those few, then each tested against
+        # the worker's cases, instead of every approval of the worker's cases.
+        indexes = [models.Index(fields=["decided_at", "case"], name="approval_decided_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_state_display()}"

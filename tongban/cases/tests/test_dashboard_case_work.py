@@ -136,6 +136,32 @@ def test_a_low_risk_child_waits_90_days_before_a_warning(settings):
     assert [c.pk for c in case_work(cast("worker_dalate")).warnings.no_contact] == [case.pk]
 
 
+def test_the_to_do_lists_show_the_first_records_and_count_them_all(client, monkeypatch):
+    monkeypatch.setattr(reminders, "LIST_LENGTH", 2)
+    for n in range(3):
+        case = bring_to(make_case(), Stage.PLAN)
+        write_plan(case, task_due=days_ago(n + 1))
+        write_plan(case, task_due=date.today())
+        Case.objects.filter(pk=bring_to(make_case(), Stage.ASSESSMENT).pk).update(stage_since=days_ago(10 + n))
+        services.plan_submit(actor=cast("worker_dalate"), case=reload(case))
+
+    work = case_work(cast("worker_dalate"))
+    lead_work = case_work(cast("lead_dalate"))
+
+    # The longest overdue first, as many as the list holds; the count is of all of them.
+    assert [t.due_on for t in work.tasks_overdue] == [days_ago(3), days_ago(2)]
+    assert (work.tasks_overdue_count, len(work.tasks_today), work.tasks_today_count) == (3, 2, 3)
+    assert [c.stage_since for c in work.assessments_due] == [days_ago(12), days_ago(11)]
+    assert work.assessments_due_count == 3
+    assert (len(lead_work.awaiting_approval), lead_work.awaiting_approval_count) == (2, 3)
+    signed_in(client, "worker_dalate")
+    page = client.get("/").content.decode()
+    for key in ("tasks-overdue", "tasks-today", "assessments-due"):
+        assert f'data-count="{key}">3<' in page, key
+    signed_in(client, "lead_dalate")
+    assert 'data-count="awaiting-approval">3<' in client.get("/").content.decode()
+
+
 def test_the_warnings_show_the_first_cases_and_count_them_all(client, monkeypatch):
     monkeypatch.setattr(reminders, "LIST_LENGTH", 2)
     quiet = [make_case(opened_on=days_ago(200 + n)) for n in range(3)]

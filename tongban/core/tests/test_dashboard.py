@@ -179,11 +179,12 @@ def test_worker_dashboard_takes_a_fixed_number_of_queries(client, django_assert_
     signed_in(client, "worker_dalate")
     # 1. session, 2. user, 3. their team and 4. its region (the scope),
     # 5. the children figures, 6.-12. the seven other figures, 13.-14. activities held this year and
-    # the children who took part, 15. donations this year, 16.-26. case work (cases by stage, tasks due,
-    # assessments due, follow-ups due, the lead's decisions, the area's villages by id, the entitling categories,
+    # the children who took part, 15. donations this year, 16.-29. case work (cases by stage; each list's first
+    # ids with its count — tasks overdue, tasks due today, assessments due, follow-ups due — and the rows shown of
+    # each list that has any: here two; the lead's decisions, the area's villages by id, the entitling categories,
     # then each early warning's first ids with its count — no contact, risk raised, welfare gaps — and the rows
-    # shown of each warning that has any: here one), 27. the organisation shown under the name
-    with django_assert_num_queries(27):
+    # shown of each warning that has any: here one), 30. the organisation shown under the name
+    with django_assert_num_queries(30):
         client.get("/")
 
 
@@ -202,6 +203,6 @@ def test_dashboard_query_count_does_not_grow_with_more_sites(client, django_asse
     townships = Region.objects.filter(parent=team.region)[:5]
     Site.objects.bulk_create(Site(project=team.project, region=t, name=f"{t.name}新站点") for t in townships)
 
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(30):
         response = client.get("/")
     assert {f.key: f.count for f in response.context["figures"]}["sites"] == 6
