@@ -107,14 +107,17 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
     counts = stage_counts(cases)
     tasks = (Task.objects.filter(owner=user, done_on__isnull=True, goal__plan__case__stage__in=OPEN_STAGES)
              .order_by("due_on", "pk"))
-    with_case = Task.objects.select_related("goal__plan__case__child")
+    # The rows shown load only what the lists show: a file's other fields (its welfare list decoded, its encrypted
+    # ID) would cost more than the list itself.
+    with_case = Task.objects.select_related("goal__plan__case__child").only("description", "due_on",
+                                                                           "goal__plan__case__child__name")
     overdue, overdue_count = first_and_count(tasks.filter(due_on__lt=today), with_case)
     due_today, today_count = first_and_count(tasks.filter(due_on=today), with_case)
     assessments, assessments_count = assessments_due(cases, today)
     follow_ups, follow_ups_count = first_and_count(
         FollowUp.objects.filter(case__in=cases.values("pk"), case__stage=Stage.FOLLOW_UP, done_on__isnull=True,
                                 due_on__lte=today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)).order_by("due_on", "pk"),
-        FollowUp.objects.select_related("case__child"))
+        FollowUp.objects.select_related("case__child").only("months", "due_on", "case__child__name"))
     is_lead = scope.role == Role.TEAM_LEAD
     waiting, waiting_count = first_and_count(
         Approval.objects.filter(state=ApprovalState.PENDING, case__in=cases.values("pk"))
@@ -159,7 +162,8 @@ def assessments_due(cases: QuerySet[Case], today: date) -> tuple[list[Case], int
     none_since = ~Exists(Assessment.objects.filter(case=OuterRef("pk"), assessed_on__gte=OuterRef("stage_since")))
     waiting = (cases.filter(Q(stage=Stage.ASSESSMENT) & none_yet | Q(stage=Stage.EVALUATION) & none_since)
                .order_by("stage_since", "pk"))
-    due, count = first_and_count(waiting, Case.objects.select_related("child"))
+    due, count = first_and_count(waiting, Case.objects.select_related("child").only("stage", "stage_since",
+                                                                                      "child__name"))
     for case in due:
         case.due_on = case.stage_since + timedelta(days=settings.CASE_ASSESSMENT_DAYS)  # type: ignore[attr-defined]
         case.overdue = case.due_on < today  # type: ignore[attr-defined]
@@ -274,13 +278,14 @@ def early_warnings(user: Any, today: date) -> Warnings:
     names = {code: name for code, (_pk, name) in categories.items()}
     ids = {code: pk for code, (pk, _name) in categories.items()}
     quiet, quiet_count = shown_and_counted(no_contact(responsible_cases(user), today), "last_contact")
-    no_contact_cases = in_order(Case.objects.select_related("child"), quiet)
+    no_contact_cases = in_order(Case.objects.select_related("child").only("child__name", "child__risk"), quiet)
     last_contact = {row[0]: row[2] for row in quiet}
     for case in no_contact_cases:
         case.last_contact = last_contact[case.pk]  # type: ignore[attr-defined]
-    raised, raised_count = first_and_count(risk_raised(children), Child.objects.annotate(
+    raised, raised_count = first_and_count(risk_raised(children), Child.objects.only("name", "risk").annotate(
         guardian_lost=Exists(lost_guardians().filter(child=OuterRef("pk")))))
-    gaps, gaps_count = first_and_count(welfare_gaps(children, ids), Child.objects.annotate(**gap_flags(ids)))
+    gaps, gaps_count = first_and_count(welfare_gaps(children, ids),
+                                       Child.objects.only("name", "welfare").annotate(**gap_flags(ids)))
     return Warnings(
         no_contact=no_contact_cases, no_contact_count=quiet_count, risk_raised=raised, risk_raised_count=raised_count,
         welfare_gaps=[(c, missing_welfare(c, names)) for c in gaps], welfare_gaps_count=gaps_count,
