@@ -27,6 +27,7 @@ from tongban.children.screening.results import CHUNK, Check
 from tongban.children.screening.storage import saving
 from tongban.children.services import PSEUDONYM_STEMS
 from tongban.core import crypto
+from tongban.reports import child_days
 
 INSERT_CHUNK = 5000
 # Rows written per round: ids are looked up by pseudonym, so stay below SQLite's classic 999 parameters.
@@ -41,39 +42,43 @@ def write_batch(batch: ScreeningBatch, check: Check) -> int:
     common = {"screening_batch_id": batch.pk, "created_by_id": batch.created_by_id, "status": Status.SCREENED}
     recorded, computed = ChildCategory.Source.RECORDED, ChildCategory.Source.COMPUTED
     tails: dict[tuple[str, str], str] = {}
-    for start in range(0, len(check.rows), ROUND):
-        rows = check.rows[start:start + ROUND]
-        # Encrypted together: one cipher for all of them rather than one per value (crypto.encrypt_many).
-        sealed_ids = crypto.encrypt_many([row.id_number for row in rows])
-        sealed_phones = crypto.encrypt_many([row.phone for row in rows])
-        children = []
-        for row, sealed in zip(rows, sealed_ids, strict=True):
-            values = {**row.child, **common, "pseudonym": _pseudonym(taken, rng)}
-            if row.id_number:
-                tails[(row.id_number, "id")] = row.child["id_digest"]  # the check made it already
-                values.update(_id_fields(row.id_number, tails, sealed))
-            children.append(values)
-        _insert(Child, children)
-        # The pseudonym is unique within the project (and indexed so): it tells which new row is whose.
-        ids = dict(Child.objects.filter(project_id=batch.project_id, pseudonym__in=[c["pseudonym"] for c in children])
-                   .values_list("pseudonym", "pk"))
-        members, categories = [], []
-        for row, values, sealed in zip(rows, children, sealed_phones, strict=True):
-            child_id = ids[values["pseudonym"]]
-            for fields in row.family:
-                member = {**fields, "child_id": child_id}
-                if row.phone and fields.get("is_guardian"):
-                    member.update(phone_fields(row.phone, encrypted=sealed))
-                members.append(member)
-            for category_id in row.recorded:
-                categories.append({"child_id": child_id, "category_id": category_id, "source": recorded})
-            for finding in row.findings:
-                if finding.rule in by_rule:
-                    categories.append({"child_id": child_id, "category_id": by_rule[finding.rule],
-                                       "source": computed, "reason": finding.reason[:300]})
-        _insert(FamilyMember, members)
-        _insert(ChildCategory, categories)
-        saving(batch, start + len(rows), len(check.rows))
+    # The files written, counted in the statistics' summaries together once they are all in (child_days).
+    new_files = f"SELECT * FROM children_child WHERE screening_batch_id = {int(batch.pk)}"
+    with child_days.counted_together(connections[router.db_for_write(Child)], new_files):
+        for start in range(0, len(check.rows), ROUND):
+            rows = check.rows[start:start + ROUND]
+            # Encrypted together: one cipher for all of them rather than one per value (crypto.encrypt_many).
+            sealed_ids = crypto.encrypt_many([row.id_number for row in rows])
+            sealed_phones = crypto.encrypt_many([row.phone for row in rows])
+            children = []
+            for row, sealed in zip(rows, sealed_ids, strict=True):
+                values = {**row.child, **common, "pseudonym": _pseudonym(taken, rng)}
+                if row.id_number:
+                    tails[(row.id_number, "id")] = row.child["id_digest"]  # the check made it already
+                    values.update(_id_fields(row.id_number, tails, sealed))
+                children.append(values)
+            _insert(Child, children)
+            # The pseudonym is unique within the project (and indexed so): it tells which new row is whose.
+            pseudonyms = [c["pseudonym"] for c in children]
+            ids = dict(Child.objects.filter(project_id=batch.project_id, pseudonym__in=pseudonyms)
+                       .values_list("pseudonym", "pk"))
+            members, categories = [], []
+            for row, values, sealed in zip(rows, children, sealed_phones, strict=True):
+                child_id = ids[values["pseudonym"]]
+                for fields in row.family:
+                    member = {**fields, "child_id": child_id}
+                    if row.phone and fields.get("is_guardian"):
+                        member.update(phone_fields(row.phone, encrypted=sealed))
+                    members.append(member)
+                for category_id in row.recorded:
+                    categories.append({"child_id": child_id, "category_id": category_id, "source": recorded})
+                for finding in row.findings:
+                    if finding.rule in by_rule:
+                        categories.append({"child_id": child_id, "category_id": by_rule[finding.rule],
+                                           "source": computed, "reason": finding.reason[:300]})
+            _insert(FamilyMember, members)
+            _insert(ChildCategory, categories)
+            saving(batch, start + len(rows), len(check.rows))
     return len(check.rows)
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from tongban.children import services as child_services
@@ -225,4 +225,30 @@ def test_a_screening_ledger_imported_counts_every_file_and_category(tmp_path, se
             child_row("古丽娜尔·阿不都", 监护人姓名="李秀英", 与儿童关系="母亲")]
 
     assert commit(upload(tmp_path, rows)).created_count == 3
+    assert_exact()
+    # The files written after the import count as before (on SQLite the import set the row triggers aside).
+    make_child(name="赵小后", region=village("150621", index=5), categories=[category("single_parent")])
+    assert_exact()
+
+
+def test_an_import_that_fails_while_writing_leaves_the_summaries_and_their_triggers(tmp_path, settings,
+                                                                                     monkeypatch):
+    from tongban.children.screening import writing
+    from tongban.children.tests.ledgers import child_row
+    from tongban.children.tests.test_screening_import import commit, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    batch = upload(tmp_path, [child_row("王子琪", 父亲状况="死亡", 母亲状况="死亡", 困境类型="孤儿")])
+    insert = writing._insert
+
+    def fail_at_the_categories(model, rows):  # type: ignore[no-untyped-def]
+        if model is ChildCategory:
+            raise IntegrityError("another file took the same ID number meanwhile")
+        insert(model, rows)
+
+    monkeypatch.setattr(writing, "_insert", fail_at_the_categories)
+
+    assert commit(batch).state == "failed"
+    assert not Child.objects.filter(name="王子琪", screening_batch=batch).exists()
+    make_child(name="赵小后", region=village("150621", index=5), categories=[category("single_parent")])
     assert_exact()
