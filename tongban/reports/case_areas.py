@@ -1,65 +1,93 @@
-"""The area and project of each case (CaseArea), kept exact by database triggers on SQLite and PostgreSQL, as the
-sessions' summary is (session_days.py says why triggers): a case added, removed, moved to another child or project
-(merges, transfers), or its child moved to another region."""
+"""The area and project of each case, with what the statistics count the children served by (CaseArea), kept exact
+by database triggers on SQLite and PostgreSQL, as the sessions' summary is (session_days.py says why triggers): a
+case added, removed, moved to another child or project (merges, transfers), opened or closed on another day; its
+child moved to another region or project, or corrected in sex, ethnicity, birth date or day of opening."""
 
 from typing import Any
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from tongban.reports.session_days import _AREA_OF_CHILD, _AREA_OF_REGION
+from tongban.reports.session_days import _AREA_OF_REGION
 
 TABLE = "reports_casearea"
+_KEPT = ("area", "project", "child", "child_project", "opened_on", "closed_on", "sex", "ethnicity", "birth_date",
+         "created_at")
 
 
 def _put(select: str) -> str:
-    """Rows (case_id, area, project) written or rewritten; a case whose child is not there yet (a restore) has none."""
-    return f"""INSERT INTO {TABLE} (case_id, area, project) SELECT case_id, area, project FROM ({select}) AS t
-        WHERE t.area IS NOT NULL ON CONFLICT (case_id) DO UPDATE SET area = excluded.area, project = excluded.project"""
+    """Rows written or rewritten; a case whose child is not there yet (a restore) has none."""
+    columns = ", ".join(("case_id", *_KEPT))
+    return f"""INSERT INTO {TABLE} ({columns}) SELECT {columns} FROM ({select}) AS t WHERE t.area IS NOT NULL
+        ON CONFLICT (case_id) DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in _KEPT)}"""
 
 
-def _cases(rows: str) -> str:
-    return f"""SELECT c.id AS case_id, {_AREA_OF_CHILD.format(child="c.child_id")} AS area, c.project_id AS project
-        FROM {rows} c"""
+def _cases(rows: str, case: str = "c") -> str:
+    """The columns of the cases of `rows` (a table, a transition table, or NEW), each with its child."""
+    source = f"FROM {rows} {case} JOIN children_child ch ON ch.id = {case}.child_id" if rows else \
+        f"FROM children_child ch WHERE ch.id = {case}.child_id"
+    return f"""SELECT {case}.id AS case_id, {_AREA_OF_REGION.format(region="ch.region_id")} AS area,
+        {case}.project_id AS project, {case}.child_id AS child, ch.project_id AS child_project,
+        {case}.opened_on AS opened_on, {case}.closed_on AS closed_on, ch.sex AS sex, ch.ethnicity AS ethnicity,
+        ch.birth_date AS birth_date, ch.created_at AS created_at {source}"""
 
 
-_ONE = f"""SELECT NEW.id AS case_id, {_AREA_OF_CHILD.format(child="NEW.child_id")} AS area,
-    NEW.project_id AS project"""
-_CHILD_MOVED = f"""UPDATE {TABLE} SET area = {_AREA_OF_REGION.format(region="NEW.region_id")}
-    WHERE case_id IN (SELECT c.id FROM cases_case c WHERE c.child_id = NEW.id)"""
-_MOVED = "OLD.child_id IS NOT NEW.child_id OR OLD.project_id IS NOT NEW.project_id"
+def _earlier(children: str) -> str:
+    """The latest end among each case's earlier cases of the same child (any project; its own project), for the
+    cases of the children `children` chooses (a condition on `child`)."""
+    latest = f"""(SELECT MAX(COALESCE(o.closed_on, '9999-12-31')) FROM {TABLE} o WHERE o.child = {TABLE}.child
+        AND (o.opened_on < {TABLE}.opened_on OR (o.opened_on = {TABLE}.opened_on AND o.case_id < {TABLE}.case_id))"""
+    return f"""UPDATE {TABLE} SET earlier_end = {latest}),
+        earlier_end_in_project = {latest} AND o.project = {TABLE}.project) WHERE {children}"""
+
+
+_ONE = _cases("", "NEW")
+_CASE_FIELDS = ("child_id", "project_id", "opened_on", "closed_on")
+_CHILD_FIELDS = ("region_id", "project_id", "sex", "ethnicity", "birth_date", "created_at")
+_CHILD_CHANGED = f"""UPDATE {TABLE} SET area = {_AREA_OF_REGION.format(region="NEW.region_id")},
+    child_project = NEW.project_id, sex = NEW.sex, ethnicity = NEW.ethnicity, birth_date = NEW.birth_date,
+    created_at = NEW.created_at WHERE child = NEW.id"""
+
+
+def _changed(fields: tuple[str, ...], same: str = "IS NOT") -> str:
+    return " OR ".join(f"OLD.{f} {same} NEW.{f}" for f in fields)
+
 
 SQLITE = [
-    f"CREATE TRIGGER reports_case_area_added AFTER INSERT ON cases_case BEGIN {_put(_ONE)}; END",
-    f"CREATE TRIGGER reports_case_area_removed AFTER DELETE ON cases_case BEGIN "
-    f"DELETE FROM {TABLE} WHERE case_id = OLD.id; END",
-    f"""CREATE TRIGGER reports_case_area_moved AFTER UPDATE OF child_id, project_id ON cases_case WHEN {_MOVED}
-        BEGIN {_put(_ONE)}; END""",
-    f"""CREATE TRIGGER reports_case_area_child_moved AFTER UPDATE OF region_id ON children_child
-        WHEN OLD.region_id IS NOT NEW.region_id BEGIN {_CHILD_MOVED}; END""",
+    f"""CREATE TRIGGER reports_case_area_added AFTER INSERT ON cases_case BEGIN {_put(_ONE)};
+        {_earlier("child = NEW.child_id")}; END""",
+    f"""CREATE TRIGGER reports_case_area_removed AFTER DELETE ON cases_case BEGIN
+        DELETE FROM {TABLE} WHERE case_id = OLD.id; {_earlier("child = OLD.child_id")}; END""",
+    f"""CREATE TRIGGER reports_case_area_moved AFTER UPDATE OF {", ".join(_CASE_FIELDS)} ON cases_case
+        WHEN {_changed(_CASE_FIELDS)} BEGIN {_put(_ONE)}; {_earlier("child IN (OLD.child_id, NEW.child_id)")}; END""",
+    f"""CREATE TRIGGER reports_case_area_child_moved AFTER UPDATE OF {", ".join(_CHILD_FIELDS)} ON children_child
+        WHEN {_changed(_CHILD_FIELDS)} BEGIN {_CHILD_CHANGED}; END""",
 ]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
     "reports_case_area_added", "reports_case_area_removed", "reports_case_area_moved", "reports_case_area_child_moved")]
 
 
-def _pg_function(name: str, body: str) -> str:
+def _pg_function(name: str, *statements: str) -> str:
     return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN {body}; RETURN NULL; END $$"""
+        BEGIN {"; ".join(statements)}; RETURN NULL; END $$"""
 
 
 POSTGRESQL = [
-    _pg_function("reports_case_areas_added", _put(_cases("new_rows"))),
-    _pg_function("reports_case_areas_removed", f"DELETE FROM {TABLE} USING old_rows o WHERE case_id = o.id"),
-    _pg_function("reports_case_area_moved", _put(_ONE)),
-    _pg_function("reports_case_area_child_moved", _CHILD_MOVED),
+    _pg_function("reports_case_areas_added", _put(_cases("new_rows")),
+                 _earlier("child IN (SELECT child_id FROM new_rows)")),
+    _pg_function("reports_case_areas_removed", f"DELETE FROM {TABLE} USING old_rows o WHERE case_id = o.id",
+                 _earlier("child IN (SELECT child_id FROM old_rows)")),
+    _pg_function("reports_case_area_moved", _put(_ONE), _earlier("child IN (OLD.child_id, NEW.child_id)")),
+    _pg_function("reports_case_area_child_moved", _CHILD_CHANGED),
     """CREATE TRIGGER reports_case_areas_added AFTER INSERT ON cases_case REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION reports_case_areas_added()""",
     """CREATE TRIGGER reports_case_areas_removed AFTER DELETE ON cases_case REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION reports_case_areas_removed()""",
-    f"""CREATE TRIGGER reports_case_area_moved AFTER UPDATE OF child_id, project_id ON cases_case FOR EACH ROW
-        WHEN ({_MOVED.replace(" IS NOT ", " IS DISTINCT FROM ")}) EXECUTE FUNCTION reports_case_area_moved()""",
-    """CREATE TRIGGER reports_case_area_child_moved AFTER UPDATE OF region_id ON children_child FOR EACH ROW
-        WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id) EXECUTE FUNCTION reports_case_area_child_moved()""",
+    f"""CREATE TRIGGER reports_case_area_moved AFTER UPDATE OF {", ".join(_CASE_FIELDS)} ON cases_case FOR EACH ROW
+        WHEN ({_changed(_CASE_FIELDS, "IS DISTINCT FROM")}) EXECUTE FUNCTION reports_case_area_moved()""",
+    f"""CREATE TRIGGER reports_case_area_child_moved AFTER UPDATE OF {", ".join(_CHILD_FIELDS)} ON children_child
+        FOR EACH ROW WHEN ({_changed(_CHILD_FIELDS, "IS DISTINCT FROM")})
+        EXECUTE FUNCTION reports_case_area_child_moved()""",
 ]
 POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS reports_case_areas_added ON cases_case",
@@ -71,7 +99,7 @@ POSTGRESQL_DROP = [
 ]
 
 # Every case placed afresh: the migration fills the table with it (and tests compare against it).
-REBUILD = [f"DELETE FROM {TABLE}", _put(_cases("cases_case"))]
+REBUILD = [f"DELETE FROM {TABLE}", _put(_cases("cases_case")), _earlier("1 = 1")]
 
 
 def rebuild(connection: BaseDatabaseWrapper) -> None:

@@ -96,16 +96,36 @@ class ChildCategoryDay(models.Model):
 
 class CaseArea(models.Model):
     """Each case's project and the area of its child's current region (as SessionDay's): the statistics choose a
-    city's cases here, instead of joining every case to its child for the child's region. Kept by database triggers
-    (case_areas.py) for every case written, moved to another child or project, and every child moved."""
+    city's cases here, instead of joining every case to its child for the child's region.
+
+    Also what the statistics need to count the children served in a period without reading the children: the
+    case's child, its dates and the child's project, sex, ethnicity, birth date and day of opening; and the latest
+    end among the child's cases opened before this one (by opening day, then id; an open case ends never), of any
+    project and of this case's own. A child is served in a period when a case of theirs is open at some time in it;
+    the first such case (by that order) is the one whose earlier cases all ended before the period began: counting
+    those rows counts each child served once.
+
+    Kept by database triggers (case_areas.py) for every case written, moved to another child or project, opened or
+    closed on other days, and every child moved or corrected."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True,
                                 related_name="+")
     area = models.BigIntegerField()
     project = models.BigIntegerField()
+    child = models.BigIntegerField(default=0)
+    child_project = models.BigIntegerField(default=0)
+    opened_on = models.DateField(null=True)
+    closed_on = models.DateField(null=True)
+    earlier_end = models.DateField(null=True)
+    earlier_end_in_project = models.DateField(null=True)
+    sex = models.CharField(max_length=1, default="")
+    ethnicity = models.CharField(max_length=10, default="")
+    birth_date = models.DateField(null=True)
+    created_at = models.DateTimeField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["area", "project", "case"], name="case_area_idx")]
+        indexes = [models.Index(fields=["area", "project", "case"], name="case_area_idx"),
+                   models.Index(fields=["child", "opened_on"], name="case_area_child_idx")]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.area}"

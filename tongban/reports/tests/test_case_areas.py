@@ -6,36 +6,55 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 
 from tongban.cases import services as case_services
 from tongban.cases.models import Case
 from tongban.cases.tests.factories import make_case, move
 from tongban.children import services as child_services
-from tongban.children.models import Child
+from tongban.children.models import Child, ChildCategory, DifficultyCategory
 from tongban.children.tests.factories import make_child, reload, village
+from tongban.organisations.models import Project
 from tongban.regions.models import Region
 from tongban.reports import case_areas
 from tongban.reports.models import CaseArea
 from tongban.reports.selectors import Period, statistics
+from tongban.reports.selectors.figures import served_spans
 from tongban.reports.tests import counting
 from tongban.reports.tests.counting import Area
+from tongban.reports.tests.test_child_days import assert_figures
 from tongban.reports.tests.test_session_days import VIEWERS, area_of
 from tongban.testing import cast
 
 pytestmark = pytest.mark.django_db
 
 
-def placed_from_cases() -> dict[int, tuple[int, int]]:
-    return {c.pk: (area_of(c.child.region), c.project_id)
-            for c in Case.objects.select_related("child__region__parent__parent")}
+FAR = date(9999, 12, 31)  # the end of a case still open
 
 
-def table() -> dict[int, tuple[int, int]]:
-    return {r.case_id: (r.area, r.project) for r in CaseArea.objects.all()}
+def placed_from_cases() -> dict[int, tuple]:
+    cases = list(Case.objects.select_related("child__region__parent__parent"))
+
+    def earlier_end(case: Case, same_project: bool) -> date | None:
+        ends = [c.closed_on or FAR for c in cases if c.child_id == case.child_id
+                and (c.opened_on, c.pk) < (case.opened_on, case.pk)
+                and (not same_project or c.project_id == case.project_id)]
+        return max(ends, default=None)
+
+    return {c.pk: (area_of(c.child.region), c.project_id, c.child_id, c.child.project_id, c.opened_on, c.closed_on,
+                   earlier_end(c, False), earlier_end(c, True), c.child.sex, c.child.ethnicity, c.child.birth_date,
+                   c.child.created_at) for c in cases}
+
+
+def table() -> dict[int, tuple]:
+    return {r.case_id: (r.area, r.project, r.child, r.child_project, r.opened_on, r.closed_on, r.earlier_end,
+                        r.earlier_end_in_project, r.sex, r.ethnicity, r.birth_date, r.created_at)
+            for r in CaseArea.objects.all()}
 
 
 def assert_exact() -> None:
-    """The table equals the cases, and every viewer's cases by stage and outcome and referrals equal a count."""
+    """The table equals the cases, every viewer's cases by stage and outcome and referrals equal a count, and so do
+    the children served (counted from the table)."""
     assert table() == placed_from_cases()
     for period in ((date(date.today().year, 1, 1), date.today()),
                    (date(date.today().year - 1, 1, 1), date(date.today().year - 1, 12, 31))):
@@ -48,6 +67,9 @@ def assert_exact() -> None:
                 counting.cases_closed_by_exit(area)), username
             referrals = counting.referrals(area)
             assert stats["referrals"].total[-1] == sum(referrals.values()), username
+            served = sum(figures[2] for figures in counting.child_figures(area).values())
+            assert stats["children_by_region"].total[2] == served, username
+        assert_figures(period)
 
 
 def test_the_table_starts_equal_to_the_cases_on_record():
@@ -119,3 +141,72 @@ def test_rebuilding_the_table_gives_what_the_triggers_kept():
             cursor.execute(sql)
 
     assert table() == kept
+
+
+def test_a_child_served_by_several_cases_counts_once_and_a_case_closed_before_the_period_not_at_all():
+    this_year = date(date.today().year, 1, 1)
+    earlier = make_case(name="吕小八", opened_on=this_year - timedelta(days=400))
+    Case.objects.filter(pk=earlier.pk).update(stage="ended", exit_reason="goals_met",
+                                              closed_on=this_year - timedelta(days=30))
+    again = Case.objects.get(pk=earlier.pk)
+    again.pk = None
+    again.opened_on, again.closed_on, again.stage, again.exit_reason = date.today(), None, "intake", ""
+    again.save()
+    # Two cases of one child open at the same time (one of them since closed): one child served.
+    both = make_case(name="施小九")
+    twin = Case.objects.get(pk=both.pk)
+    twin.pk, twin.opened_on, twin.closed_on = None, twin.opened_on - timedelta(days=5), date.today()
+    twin.stage, twin.exit_reason = "ended", "goals_met"
+    twin.save()
+    # Under a category and one of its subtypes: once under the category.
+    subtype = DifficultyCategory.objects.filter(parent__isnull=False).first()
+    ChildCategory.objects.bulk_create([ChildCategory(child_id=both.child_id, category=c, source="recorded")
+                                       for c in (subtype, subtype.parent)])
+    only_last_year = make_case(name="张小十", opened_on=this_year - timedelta(days=200))
+    Case.objects.filter(pk=only_last_year.pk).update(stage="ended", exit_reason="moved",
+                                                     closed_on=this_year - timedelta(days=100))
+    assert_exact()
+
+    Case.objects.filter(pk=again.pk).update(opened_on=this_year - timedelta(days=60))  # before the first closed
+    Case.objects.filter(pk=twin.pk).delete()
+    assert_exact()
+
+
+def test_a_child_corrected_in_sex_birth_date_or_project_is_counted_anew():
+    case = make_case(name="孔小十一", sex="F")
+    child = reload(case.child)
+
+    Child.objects.filter(pk=child.pk).update(sex="M", ethnicity="蒙古族", birth_date=child.birth_date.replace(
+        year=child.birth_date.year - 3))
+    assert_exact()
+    Child.objects.filter(pk=child.pk).update(created_at=child.created_at - timedelta(days=500))
+    assert_exact()
+
+
+def test_the_children_served_in_one_project_count_the_cases_of_that_project_only():
+    project = cast("lead_dalate").team.project
+    mine = make_case(name="曹小十二")
+    # The same child's case in another project, opened before and still open: the project's own case counts.
+    other = Case.objects.get(pk=mine.pk)
+    other.pk, other.opened_on = None, mine.opened_on - timedelta(days=30)
+    other.project = Project.objects.exclude(pk=project.pk).first()
+    other.save()
+    first, last = date(date.today().year, 1, 1), date.today()
+    period = Period(first, last, project=project)
+
+    served = (Case.objects.filter(project=project, child__project=project, child__merged_into__isnull=True,
+                                  opened_on__lte=last)
+              .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first)).values("child").distinct().count())
+
+    assert served_spans(cast("admin"), period) is not None
+    assert statistics(cast("admin"), period)["children_by_region"].total[2] == served
+    assert table() == placed_from_cases()
+
+
+def test_the_children_served_are_counted_from_the_first_cases_when_areas_and_projects_say_who_sees_what():
+    period = Period(date(date.today().year, 1, 1), date.today())
+
+    assert served_spans(cast("bureau_ordos"), period) is not None
+    assert served_spans(cast("admin"), period) is not None
+    assert served_spans(cast("worker_dalate"), period) is None  # their own cases: counted from the cases
+    assert served_spans(cast("director_dalate"), period) is None  # keeps no cases
