@@ -12,6 +12,7 @@ from django.db.models import Count
 from tongban.accounts.models import User
 from tongban.activities.models import Activity
 from tongban.cases.models import Case, ServiceSession
+from tongban.cases.services.work import SESSION_STAGES
 from tongban.children.models import Child, DifficultyCategory, FamilyMember
 from tongban.regions.models import Region
 
@@ -69,9 +70,10 @@ def ensure_dataset(children: int, out: Any) -> Dataset:
 
 def _targets() -> dict[str, Any]:
     lead = User.objects.get(username="lead_dalate")
-    # The case of the lead's banner with the most sessions: the heaviest case page a lead opens.
-    case = (Case.objects.filter(team_id=lead.team_id).annotate(n=Count("sessions")).order_by("-n", "pk")
-            .values("pk", "child_id", "n").first())
+    # The case of the lead's banner with the most sessions among those that take new ones (assessment to
+    # evaluation): the heaviest case page a lead opens, and one on which the load's clients record sessions.
+    case = (Case.objects.filter(team_id=lead.team_id, stage__in=SESSION_STAGES).annotate(n=Count("sessions"))
+            .order_by("-n", "pk").values("pk", "child_id", "n").first())
     assert case is not None, "the dataset has no case in 达拉特旗"
     # A common given name (two characters) and a child's ID tail, read back from an encrypted number.
     names = Counter(n[-2:] for n in Child.objects.filter(region__path__startswith=lead.region.path)
