@@ -1,6 +1,7 @@
 """What a worker or team lead must do next, computed from the records each time — never stored copies.
 
-Each section is one query (or two with its count), whatever the size of the caseload.
+Each section is one or two queries whatever the size of the caseload: a list's first LIST_LENGTH ids with the
+number of all its records, then the rows shown.
 """
 
 from dataclasses import dataclass, field

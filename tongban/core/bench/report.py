@@ -83,7 +83,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"## {s['database']['version']}",
             "",
             f"Measured {s['date']} at commit `{s['commit']}` with `{s['command']}`.",
-            *(f"Pages measured again {run}." for run in s.get("partial_runs", [])),
+            *(f"Measured again {run}." for run in s.get("partial_runs", [])),
             f"Dataset: {d['children']:,} children, {d['family_members']:,} family members, {d['cases']:,} cases, "
             f"{d['service_sessions']:,} service sessions, {d['activities']:,} activities"
             + (f"; seeded in {s['seeded_seconds']:.0f} s." if s.get("seeded_seconds") else " (reused)."),
