@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from tongban.reports.session_days import _AREA_OF_REGION
+from tongban.reports.session_days import _AREA_OF_REGION, _changed
 
 TABLE = "reports_casearea"
 _KEPT = ("area", "project", "child", "child_project", "opened_on", "closed_on", "sex", "ethnicity", "birth_date",
@@ -47,10 +47,6 @@ _CHILD_FIELDS = ("region_id", "project_id", "sex", "ethnicity", "birth_date", "c
 _CHILD_CHANGED = f"""UPDATE {TABLE} SET area = {_AREA_OF_REGION.format(region="NEW.region_id")},
     child_project = NEW.project_id, sex = NEW.sex, ethnicity = NEW.ethnicity, birth_date = NEW.birth_date,
     created_at = NEW.created_at WHERE child = NEW.id"""
-
-
-def _changed(fields: tuple[str, ...], same: str = "IS NOT") -> str:
-    return " OR ".join(f"OLD.{f} {same} NEW.{f}" for f in fields)
 
 
 SQLITE = [

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from tongban.reports.session_days import _AREA_OF_REGION
+from tongban.reports.session_days import _AREA_OF_REGION, _changed
 
 DAYS, BIRTHS, CATEGORIES = "reports_childday", "reports_childbirthmonth", "reports_childcategoryday"
 _KEYS = {
@@ -112,7 +112,7 @@ _FILE_KEY_FIELDS = ("created_at", "region_id", "project_id", "sex", "ethnicity",
 
 
 def _file_changed(same: str) -> str:
-    return " OR ".join(f"OLD.{f} {same} NEW.{f}" for f in _FILE_KEY_FIELDS)
+    return _changed(_FILE_KEY_FIELDS, same)
 
 
 # Links of a child to categories --------------------------------------------------------------------------------

@@ -25,6 +25,12 @@ _AREA_OF_REGION = """(SELECT CASE WHEN r.level <= 3 THEN r.id WHEN p.level <= 3 
     FROM regions_region r LEFT JOIN regions_region p ON p.id = r.parent_id WHERE r.id = {region})"""
 _AREA_OF_CHILD = _AREA_OF_REGION.format(region="(SELECT ch.region_id FROM children_child ch WHERE ch.id = {child})")
 
+
+def _changed(fields: tuple[str, ...], same: str = "IS NOT") -> str:
+    """A trigger's condition that one of `fields` changed ("IS NOT" on SQLite, "IS DISTINCT FROM" on PostgreSQL)."""
+    return " OR ".join(f"OLD.{f} {same} NEW.{f}" for f in fields)
+
+
 _ADD = """INSERT INTO reports_sessionday (day, area, project, team, kind, sessions, minutes)
     {select}
     ON CONFLICT (day, area, project, team, kind) DO UPDATE

@@ -423,6 +423,30 @@ def _summaries_q(user: Any, p: Period, regions: list[Region]) -> Q | None:
     return q & Q(project=p.project.pk) if p.project else q
 
 
+def _late(p: Period, field_name: str) -> SqlCase:
+    """Whether a served file was opened after the period (it then counts as on record at its end too)."""
+    return SqlCase(When(**{f"{field_name}__gte": p.ends}, then=Value(True)), default=Value(False),
+                   output_field=BooleanField())
+
+
+def _count_served(f: _ChildFigures, path: str, r: dict[str, Any]) -> None:
+    """A row of served files grouped by sex, ethnicity, band, late and listed, into the tables' buckets."""
+    buckets = [f.by_path[path], f.by_band[r["band"]], f.by_sex[r["sex"]], f.by_ethnicity[r["ethnicity"]],
+               *((f.any_category,) if r["listed"] else ())]
+    for bucket in buckets:
+        bucket["served"] += r["n"]
+        bucket["on_file"] += r["n"] if r["late"] else 0
+
+
+def _count_served_category(f: _ChildFigures, category_paths: defaultdict[str, Counts], code_of: dict[int, str],
+                           top: int, path: str, n: int, late: bool) -> None:
+    f.by_category[top]["served"] += n
+    if late:
+        f.by_category[top]["on_file"] += n
+        if top in code_of:
+            category_paths[path][code_of[top]] += n
+
+
 def served_spans(user: Any, p: Period) -> QuerySet[CaseArea] | None:
     """Each child served through case work in the period once: the first of their cases open at some time in it
     (see CaseArea), among the cases and children the viewer sees. None when the table cannot say: a viewer whose
@@ -453,28 +477,17 @@ def _served_from_cases(user: Any, p: Period, f: _ChildFigures, category_paths: d
         _served_from_spans(p, f, category_paths, every, spans, path_of)
         return
     code_of = _shown_codes(every)
-    late = SqlCase(When(created_at__gte=p.ends, then=Value(True)), default=Value(False), output_field=BooleanField())
     served = (scoped_children(user, p).filter(pk__in=served_children(user, p)).order_by()
-              .annotate(band=_band_case(p), late=late,
+              .annotate(band=_band_case(p), late=_late(p, "created_at"),
                         listed=Exists(ChildCategory.objects.filter(child_id=OuterRef("pk"))))
               .values("sex", "ethnicity", "band", "late", "listed", path=cut_path("region__path", regions))
               .annotate(n=Count("pk")))
     for r in served:
-        buckets = [f.by_path[r["path"]], f.by_band[r["band"]], f.by_sex[r["sex"]],
-                   f.by_ethnicity[r["ethnicity"]], *((f.any_category,) if r["listed"] else ())]
-        for bucket in buckets:
-            bucket["served"] += r["n"]
-            bucket["on_file"] += r["n"] if r["late"] else 0
+        _count_served(f, r["path"], r)
     links = _category_links(user, p, every)
-    late_link = SqlCase(When(child__created_at__gte=p.ends, then=Value(True)), default=Value(False),
-                        output_field=BooleanField())
-    for r in (links.filter(child_id__in=served_children(user, p)).annotate(late=late_link)
+    for r in (links.filter(child_id__in=served_children(user, p)).annotate(late=_late(p, "child__created_at"))
               .values("top", "late", path=cut_path("child__region__path", regions)).annotate(n=Count("pk"))):
-        f.by_category[r["top"]]["served"] += r["n"]
-        if r["late"]:
-            f.by_category[r["top"]]["on_file"] += r["n"]
-            if r["top"] in code_of:
-                category_paths[r["path"]][code_of[r["top"]]] += r["n"]
+        _count_served_category(f, category_paths, code_of, r["top"], r["path"], r["n"], r["late"])
 
 
 def _served_from_spans(p: Period, f: _ChildFigures, category_paths: defaultdict[str, Counts],
@@ -482,15 +495,10 @@ def _served_from_spans(p: Period, f: _ChildFigures, category_paths: defaultdict[
     """_served_from_cases read from the first case of each child served (served_spans), which carries what the
     tables need of the child: no child's file is read (PostgreSQL read the city's 100,000 files twice otherwise)."""
     code_of = _shown_codes(every)
-    late = SqlCase(When(created_at__gte=p.ends, then=Value(True)), default=Value(False), output_field=BooleanField())
-    for r in (spans.order_by().annotate(band=_band_case(p), late=late,
+    for r in (spans.order_by().annotate(band=_band_case(p), late=_late(p, "created_at"),
                                         listed=Exists(ChildCategory.objects.filter(child_id=OuterRef("child"))))
               .values("sex", "ethnicity", "band", "late", "listed", "area").annotate(n=Count("pk"))):
-        buckets = [f.by_path[path_of[r["area"]]], f.by_band[r["band"]], f.by_sex[r["sex"]],
-                   f.by_ethnicity[r["ethnicity"]], *((f.any_category,) if r["listed"] else ())]
-        for bucket in buckets:
-            bucket["served"] += r["n"]
-            bucket["on_file"] += r["n"] if r["late"] else 0
+        _count_served(f, path_of[r["area"]], r)
     # Categories, each child once under each (distinct children: cheaper than leaving out the links after the
     # first of a family one by one): the files on record at the period's end by category alone; the few opened
     # after it by area too.
@@ -501,10 +509,7 @@ def _served_from_spans(p: Period, f: _ChildFigures, category_paths: defaultdict[
     area = Subquery(spans.filter(child=OuterRef("child_id")).values("area")[:1])
     late_links = ChildCategory.objects.filter(child_id__in=spans.filter(created_at__gte=p.ends).values("child"))
     for r in late_links.order_by().annotate(top=_top(every), area=area).values("top", "area").annotate(n=once):
-        f.by_category[r["top"]]["served"] += r["n"]
-        f.by_category[r["top"]]["on_file"] += r["n"]
-        if r["top"] in code_of:
-            category_paths[path_of[r["area"]]][code_of[r["top"]]] += r["n"]
+        _count_served_category(f, category_paths, code_of, r["top"], path_of[r["area"]], r["n"], True)
 
 
 def _children_from_summaries(user: Any, p: Period, q: Q, category_paths: defaultdict[str, Counts],
