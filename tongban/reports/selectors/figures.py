@@ -22,6 +22,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -125,6 +126,7 @@ class Statistics:
     period: Period
     tables: dict[str, Table]
     headline: list[tuple[str, str, Any, str]]  # key, label, figure, url
+    cases: "CaseCounts"  # the period's cases counted by project, team and worker: shared with the KPIs
     regions: list[Region] = field(default_factory=list)  # the regions the tables by region show
     # The period's sessions counted by project, team, type and month: shared by the KPIs and the charts.
     sessions: list[dict[str, Any]] = field(default_factory=list)
@@ -192,14 +194,14 @@ def month_bucket(field_name: str, p: Period, *, moments: bool = False) -> Any:
 
 # The scoped records of the period ----------------------------------------------------------------------------
 
-def _within(region: Region | None, field_name: str) -> Q:
+def within_q(region: Region | None, field_name: str) -> Q:
     if region is None:
         return Q()
     return Q(**{f"{field_name}__in": Region.objects.within(region).values("pk")})
 
 
 def scoped_children(user: Any, p: Period) -> QuerySet[Child]:
-    qs = children_visible_to(user).filter(_within(p.region, "region"))
+    qs = children_visible_to(user).filter(within_q(p.region, "region"))
     return qs.filter(project=p.project) if p.project else qs
 
 
@@ -209,11 +211,11 @@ def scoped_cases(user: Any, p: Period) -> QuerySet[Case]:
     child; otherwise (a social worker's own cases, a region below a county) through the child's region."""
     by_area = cases_by_area_q(user, area="area", project="project")
     if by_area is not None and (p.region is None or p.region.level <= Region.Level.COUNTY):
-        chosen = CaseArea.objects.filter(by_area, _within(p.region, "area"))
+        chosen = CaseArea.objects.filter(by_area, within_q(p.region, "area"))
         if p.project:
             chosen = chosen.filter(project=p.project.pk)
         return Case.objects.filter(pk__in=chosen.values("case_id"))
-    qs = cases_visible_to(user).filter(_within(p.region, "child__region"))
+    qs = cases_visible_to(user).filter(within_q(p.region, "child__region"))
     return qs.filter(project=p.project) if p.project else qs
 
 
@@ -223,22 +225,22 @@ def cases_active_in(qs: QuerySet[Case], p: Period) -> QuerySet[Case]:
 
 
 def scoped_activities(user: Any, p: Period) -> QuerySet[Activity]:
-    qs = activities_visible_to(user).held().between(p.first, p.last).filter(_within(p.region, "region"))
+    qs = activities_visible_to(user).held().between(p.first, p.last).filter(within_q(p.region, "region"))
     return qs.filter(project=p.project) if p.project else qs
 
 
 def scoped_donations(user: Any, p: Period) -> QuerySet[Donation]:
-    qs = donations_visible_to(user).between(p.first, p.last).filter(_within(p.region, "region"))
+    qs = donations_visible_to(user).between(p.first, p.last).filter(within_q(p.region, "region"))
     return qs.filter(project=p.project) if p.project else qs
 
 
 def scoped_pairings(user: Any, p: Period) -> QuerySet[Pairing]:
-    qs = pairings_visible_to(user).filter(_within(p.region, "child__region"))
+    qs = pairings_visible_to(user).filter(within_q(p.region, "child__region"))
     return qs.filter(child__project=p.project) if p.project else qs
 
 
 def scoped_volunteers(user: Any, p: Period) -> QuerySet[Volunteer]:
-    return volunteers_visible_to(user).filter(_within(p.region, "team__region"), active=True)
+    return volunteers_visible_to(user).filter(within_q(p.region, "team__region"), active=True)
 
 
 # Children ---------------------------------------------------------------------------------------------------
@@ -338,7 +340,7 @@ def _category_links(user: Any, p: Period, every: list[DifficultyCategory]) -> Qu
     category), which lets the table count rows instead of distinct children."""
     # The scoped children's links, their children joined (as scoped_children chooses them): not a list of a
     # city's 100,000 ids built first and then probed for each link.
-    links = ChildCategory.objects.filter(children_q_through(user, "child"), _within(p.region, "child__region"),
+    links = ChildCategory.objects.filter(children_q_through(user, "child"), within_q(p.region, "child__region"),
                                          child__merged_into__isnull=True)
     if p.project:
         links = links.filter(child__project=p.project)
@@ -419,7 +421,7 @@ def _summaries_q(user: Any, p: Period, regions: list[Region]) -> Q | None:
         return None
     if any(r.level > Region.Level.COUNTY for r in [*regions, *([p.region] if p.region else [])]):
         return None
-    q = by_area & _within(p.region, "area")
+    q = by_area & within_q(p.region, "area")
     return q & Q(project=p.project.pk) if p.project else q
 
 
@@ -456,7 +458,7 @@ def served_spans(user: Any, p: Period) -> QuerySet[CaseArea] | None:
     projects = scope_for(user).project_ids
     if by_area is None or cases_by_area_q(user, area="area", project="project") is None:
         return None
-    spans = (CaseArea.objects.filter(by_area, _within(p.region, "area"), opened_on__lte=p.last)
+    spans = (CaseArea.objects.filter(by_area, within_q(p.region, "area"), opened_on__lte=p.last)
              .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.first)))
     if p.project is None and projects is None:
         return spans.filter(Q(earlier_end__isnull=True) | Q(earlier_end__lt=p.first))
@@ -691,7 +693,7 @@ def session_grid(user: Any, p: Period, cases: QuerySet[Case]) -> list[dict[str, 
         return list(sessions.order_by().annotate(month=month_bucket("held_on", p))
                     .values("case__project_id", "case__team_id", "kind", "month")
                     .annotate(n=Count("pk"), minutes=Sum("minutes")))
-    days = SessionDay.objects.filter(by_area, _within(p.region, "area"), day__gte=p.first, day__lte=p.last)
+    days = SessionDay.objects.filter(by_area, within_q(p.region, "area"), day__gte=p.first, day__lte=p.last)
     if p.project:
         days = days.filter(project=p.project.pk)
     grouped = (days.order_by().annotate(month=month_bucket("day", p)).values("project", "team", "kind", "month")
@@ -701,18 +703,55 @@ def session_grid(user: Any, p: Period, cases: QuerySet[Case]) -> list[dict[str, 
              "n": r["n"], "minutes": int(r["minutes"])} for r in grouped]
 
 
-def case_tables(user: Any, p: Period) -> tuple[list[Table], list[dict[str, Any]]]:
+class DaysBetween(Func):
+    """Whole days from the second date to the first, counted by the database (PostgreSQL subtracts dates into days;
+    SQLite through julianday, where Django's own date subtraction calls back into Python for every row)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+                           arg_joiner=") - julianday(", **extra)
+
+
+@dataclass
+class CaseCounts:
+    """The viewer's cases of the period in two grouped queries, shared by the tables and the KPIs.
+
+    `active`: the cases open at some time in the period, a row per project, team and worker, with a count per stage
+    ("stage_intake", …) and "open_at_end", those still open when it ended. `closed`: the cases closed in it, a row
+    per project, team, outcome ("exit_reason") and "days" from intake to closure, with their number "n"."""
+
+    active: list[dict[str, Any]]
+    closed: list[dict[str, Any]]
+
+
+def case_counts(user: Any, p: Period) -> CaseCounts:
     cases = scoped_cases(user, p)
-    active = cases_active_in(cases, p)
-    by_stage = dict(active.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
-    rows = [Row(value, str(label), [by_stage.get(value, 0)], _link("cases:list", stage=value))
-            for value, label in Stage.choices]
+    by_stage = {f"stage_{value}": Count("pk", filter=Q(stage=value)) for value in Stage.values}
+    still_open = Count("pk", filter=Q(closed_on__isnull=True) | Q(closed_on__gt=p.last))
+    active = (cases_active_in(cases, p).order_by().values("project_id", "team_id", "worker_id")
+              .annotate(**by_stage, open_at_end=still_open))
+    closed = (cases.filter(closed_on__gte=p.first, closed_on__lte=p.last).order_by()
+              .values("project_id", "team_id", "exit_reason", days=DaysBetween("closed_on", "opened_on"))
+              .annotate(n=Count("pk")))
+    return CaseCounts(list(active), list(closed))
+
+
+def case_tables(user: Any, p: Period) -> tuple[list[Table], list[dict[str, Any]], CaseCounts]:
+    cases = scoped_cases(user, p)
+    counts = case_counts(user, p)
+    rows = [Row(value, str(label), [sum(r[f"stage_{value}"] for r in counts.active)],
+                _link("cases:list", stage=value)) for value, label in Stage.choices]
     stage_table = Table("cases_by_stage", str(_("Cases open in the period, by their stage now")), str(_("stage")),
                         [str(_("cases"))], rows, _sum_columns(rows, 1))
 
-    closed = cases.filter(closed_on__gte=p.first, closed_on__lte=p.last)
-    by_exit = dict(closed.order_by().values("exit_reason").annotate(n=Count("pk")).values_list("exit_reason", "n"))
-    rows = [Row(value, str(label), [by_exit.get(value, 0)]) for value, label in ExitReason.choices]
+    by_exit: dict[str, int] = defaultdict(int)
+    for r in counts.closed:
+        by_exit[r["exit_reason"]] += r["n"]
+    rows = [Row(value, str(label), [by_exit[value]]) for value, label in ExitReason.choices]
     outcome_table = Table("cases_by_outcome", str(_("Cases closed in the period, by outcome")), str(_("outcome")),
                           [str(_("cases"))], rows, _sum_columns(rows, 1))
 
@@ -738,12 +777,12 @@ def case_tables(user: Any, p: Period) -> tuple[list[Table], list[dict[str, Any]]
     statuses = ReferralStatus.values
     rows = []
     for value, label in ReferralKind.choices:
-        counts = [grouped[value].get(s, 0) for s in statuses]
-        rows.append(Row(value, str(label), [*counts, sum(counts)]))
+        by_status = [grouped[value].get(s, 0) for s in statuses]
+        rows.append(Row(value, str(label), [*by_status, sum(by_status)]))
     referral_table = Table("referrals", str(_("Referrals sent in the period, by resource and outcome")),
                            str(_("resource")), [*(str(label) for label in ReferralStatus.labels), str(_("all"))],
                            rows, _sum_columns(rows, len(statuses) + 1))
-    return [stage_table, outcome_table, session_table, referral_table], grid
+    return [stage_table, outcome_table, session_table, referral_table], grid, counts
 
 
 # Community work ---------------------------------------------------------------------------------------------
@@ -857,7 +896,7 @@ def donation_table(user: Any, p: Period) -> Table:
 def statistics(user: Any, p: Period) -> Statistics:
     """Every table of the statistics page, in a fixed number of queries whatever the number of records."""
     regions = breakdown_regions(user, p)
-    cases, session_grid = case_tables(user, p)
+    cases, session_grid, case_grid = case_tables(user, p)
     category_paths: dict[str, dict[str, int]] = defaultdict(dict)
     screened_months: dict[str, int] = defaultdict(int)
     tables = [*children_tables(user, p, regions, category_paths, screened_months), *cases, *activity_tables(user, p),
@@ -886,4 +925,4 @@ def statistics(user: Any, p: Period) -> Statistics:
          _link("donations:list", kind="goods", **period)),
     ]
     return Statistics(period=p, tables=by_key, headline=headline, regions=regions, sessions=session_grid,
-                      category_paths=category_paths, screened_months=screened_months)
+                      cases=case_grid, category_paths=category_paths, screened_months=screened_months)

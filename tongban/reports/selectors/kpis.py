@@ -15,22 +15,28 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Func, IntegerField, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tongban.activities.models import Attendance
+from tongban.accounts.access import cases_by_area_q, children_by_area_q
+from tongban.activities.models import Activity, Attendance
 from tongban.cases.choices import ExitReason
 from tongban.cases.models import Plan, ServiceSession
 from tongban.organisations.models import Project, Team
 from tongban.organisations.selectors import projects_visible_to, teams_visible_to
+from tongban.regions.models import Region
+from tongban.reports.models import CaseArea
 from tongban.reports.selectors.figures import (
+    DaysBetween,
     Period,
     Statistics,
+    case_counts,
     cut_path,
     scoped_activities,
     scoped_cases,
     scoped_children,
     served_children,
+    within_q,
 )
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -148,19 +154,6 @@ def _kpis(f: Figures, targets: tuple[Decimal | None, Decimal | None, Decimal | N
     ]
 
 
-class DaysBetween(Func):
-    """Whole days from the second date to the first, counted by the database (PostgreSQL subtracts dates into days;
-    SQLite through julianday, where Django's own date subtraction calls back into Python for every row)."""
-
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
-                           arg_joiner=") - julianday(", **extra)
-
-
 def _median_days(days: list[int]) -> int | None:
     # Whole days, halves rounded up: "a median of 30.5 days" reads as false precision to a funder.
     return int(Decimal(str(median(days))).quantize(Decimal("1"), rounding=ROUND_HALF_UP)) if days else None
@@ -182,10 +175,40 @@ def _team_of(teams: list[Team], project_id: int, path: str) -> Team | None:
     return next((t for t in teams if t.project_id == project_id and path.startswith(t.region.path)), None)
 
 
+def _children_served(user: Any, p: Period, ids: list[int], activities: QuerySet[Activity],
+                     team_areas: list[Region]) -> list[dict[str, Any]]:
+    """Children served in the period: a case of one of the projects `ids` open in it, or a group activity attended
+    in it; each child once, counted by the child's project and region path (cut to the teams' areas).
+
+    When areas and projects say which cases and files the viewer sees (and the teams' areas are counties or
+    larger), the children with a case are counted from CaseArea, which carries each case's child, the child's
+    project and area: a city's served children without reading a file; the few who only attended an activity are
+    added from their files. Otherwise (a social worker's own children, a township) the files are counted."""
+    children = scoped_children(user, p).filter(project_id__in=ids)
+    attended = Attendance.objects.filter(activity__in=activities.values("pk"), attended=True).values("child_id")
+    through_cases = served_children(user, p, projects=ids)
+    by_path = cut_path("region__path", team_areas)
+    by_area = children_by_area_q(user, area="area", project="child_project")
+    cases_by_area = cases_by_area_q(user, area="area", project="project")
+    if (by_area is None or cases_by_area is None or (p.region is not None and p.region.level > Region.Level.COUNTY)
+            or any(area.level > Region.Level.COUNTY for area in team_areas)):
+        served = children.filter(Q(pk__in=through_cases) | Q(pk__in=attended))
+        return list(served.order_by().values("project_id", path=by_path).annotate(n=Count("pk")))
+    with_case = list(CaseArea.objects.filter(by_area, cases_by_area, within_q(p.region, "area"), project__in=ids,
+                                             child_project__in=ids, opened_on__lte=p.last)
+                     .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.first)).order_by()
+                     .values("child_project", "area").annotate(n=Count("child", distinct=True)))
+    path_of = dict(Region.objects.filter(pk__in={r["area"] for r in with_case}).values_list("pk", "path"))
+    # Tested child by child (a few thousand attended), not against the list of the city's served children.
+    only_attended = children.filter(pk__in=attended).exclude(Exists(through_cases.filter(child_id=OuterRef("pk"))))
+    return [*({"project_id": r["child_project"], "path": path_of[r["area"]], "n": r["n"]} for r in with_case),
+            *only_attended.order_by().values("project_id", path=by_path).annotate(n=Count("pk"))]
+
+
 def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[ProjectKpis]:
     """Each project in view (the chosen one, or those the viewer sees that ran in the period), with its teams.
 
-    Given the page's statistics, their count of sessions by team is used instead of counting again."""
+    Given the page's statistics, their counts of sessions and cases by team are used instead of counting again."""
     projects = projects_visible_to(user).filter(starts_on__lte=p.last, ends_on__gte=p.first)
     if p.project is not None:
         projects = projects.filter(pk=p.project.pk)
@@ -207,13 +230,8 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
 
     cases = scoped_cases(user, p).filter(project_id__in=ids)
     activities = scoped_activities(user, p).filter(project_id__in=ids)
-    # Children served: a case open in the period or a group activity attended in it, each child once.
-    attended = Attendance.objects.filter(activity__in=activities.values("pk"), attended=True).values("child_id")
-    served = (scoped_children(user, p).filter(project_id__in=ids)
-              .filter(Q(pk__in=served_children(user, p, projects=ids)) | Q(pk__in=attended)))
-    # Grouped by region path cut to the teams' areas: a row per area instead of one per village.
     team_areas = [t.region for t in teams]
-    for r in served.order_by().values("project_id", path=cut_path("region__path", team_areas)).annotate(n=Count("pk")):
+    for r in _children_served(user, p, ids, activities, team_areas):
         for f in both(r["project_id"], _team_of(teams, r["project_id"], r["path"])):
             f.children += r["n"]
     sessions = stats.sessions if stats is not None else (
@@ -227,13 +245,13 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
               .annotate(n=Count("pk"))):
         for f in both(r["project_id"], _team_of(teams, r["project_id"], r["path"])):
             f.events += r["n"]
-    for project_id, team_id, reason, opened, closed in (
-            cases.filter(closed_on__gte=p.first, closed_on__lte=p.last)
-            .values_list("project_id", "team_id", "exit_reason", "opened_on", "closed_on")):
-        for f in both(project_id, team_id):
-            f.closed += 1
-            f.goals_met += reason == ExitReason.GOALS_MET
-            f.closure_days.append((closed - opened).days)
+    counts = stats.cases if stats is not None else case_counts(user, p)
+    for r in counts.closed:
+        if r["project_id"] in ids:
+            for f in both(r["project_id"], r["team_id"]):
+                f.closed += r["n"]
+                f.goals_met += r["n"] if r["exit_reason"] == ExitReason.GOALS_MET else 0
+                f.closure_days.extend([r["days"]] * r["n"])
     # Days from intake to plan, counted by the database: a row per team and number of days, not per plan.
     waited = DaysBetween("approved_on", "case__opened_on")
     for project_id, team_id, days, n in (
@@ -241,11 +259,11 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
             .order_by().values_list("case__project_id", "case__team_id", waited).annotate(n=Count("pk"))):
         for f in both(project_id, team_id):
             f.plan_days.extend([days] * n)
-    open_at_end = cases.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=p.last), opened_on__lte=p.last)
-    for r in open_at_end.order_by().values("project_id", "team_id", "worker_id").annotate(n=Count("pk")):
-        for f in both(r["project_id"], r["team_id"]):
-            f.open_cases += r["n"]
-            f.workers += 1
+    for r in counts.active:
+        if r["project_id"] in ids and r["open_at_end"]:
+            for f in both(r["project_id"], r["team_id"]):
+                f.open_cases += r["open_at_end"]
+                f.workers += 1
 
     result = []
     for project in projects:

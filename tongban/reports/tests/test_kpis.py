@@ -1,7 +1,7 @@
 """KPIs against the project's targets: each figure counted record by record, targets shared out by days and
 teams, traffic lights by the bounds, and nothing from outside the viewer's area."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
 
@@ -114,3 +114,35 @@ def test_projects_that_did_not_run_in_the_period_are_left_out():
 
 def test_a_volunteer_s_area_holds_no_project_figures():
     assert project_kpis(cast("volunteer_dalate"), this_year()) == []
+
+
+@pytest.mark.parametrize(("username", "code"), [("bureau_ordos", "150600"), ("bureau_dalate", "150621"),
+                                                ("admin", ""), ("pm_ordos", "150600"), ("lead_dalate", "150621")])
+def test_each_child_served_counts_once_by_the_project_and_by_the_team(username, code):
+    from tongban.activities.tests.factories import make_activity, record
+    from tongban.cases.tests.factories import make_case
+
+    # Two cases in the period and an activity attended: one child. An activity alone: served too.
+    case = make_case(name="秦小一")
+    closed = Case.objects.get(pk=case.pk)
+    closed.pk, closed.opened_on, closed.closed_on = None, case.opened_on - timedelta(days=90), date.today()
+    closed.stage, closed.exit_reason = "ended", "goals_met"
+    closed.save()
+    came_only = make_case(name="尤小二").child
+    Case.objects.filter(child=came_only).delete()
+    record(make_activity(invite=[case.child, came_only]), came=[case.child, came_only])
+    period = this_year()
+    area = Area(Region.objects.get(code=code).path if code else "/", period.first, period.last)
+    project = ordos_project()
+
+    found = [p for p in project_kpis(cast(username), period) if p.project == project][0]
+
+    with_case = {c.child_id for c in counting.cases_active(area) if c.project_id == project.pk}
+    came = {a.child_id for a in Attendance.objects.filter(attended=True).select_related("activity")
+            if a.activity in counting.activities(area) and a.activity.project_id == project.pk}
+    children = {c.pk: c for c in counting.children(area) if c.project_id == project.pk}
+    served = [children[pk] for pk in (with_case | came) if pk in children]
+    assert {case.child_id, came_only.pk} <= {c.pk for c in served}
+    assert found.kpi("children").value == len(served)
+    for team in found.teams:
+        assert team.kpi("children").value == sum(c.region.path.startswith(team.team.region.path) for c in served)
