@@ -205,18 +205,35 @@ def scoped_children(user: Any, p: Period) -> QuerySet[Child]:
     return qs.filter(project=p.project) if p.project else qs
 
 
+def _cases_by_area(user: Any, p: Period) -> QuerySet[CaseArea] | None:
+    """The CaseArea rows of the viewer's cases of the period's region and project, when areas and projects are what
+    chooses them; otherwise None (a social worker's own cases, a region below a county)."""
+    by_area = cases_by_area_q(user, area="area", project="project")
+    if by_area is None or (p.region is not None and p.region.level > Region.Level.COUNTY):
+        return None
+    chosen = CaseArea.objects.filter(by_area, within_q(p.region, "area"))
+    return chosen.filter(project=p.project.pk) if p.project else chosen
+
+
 def scoped_cases(user: Any, p: Period) -> QuerySet[Case]:
     """The viewer's cases of the period's region and project. When they are a matter of areas and projects, chosen
     from CaseArea (the area of each case's child, kept by the database): a city's cases without joining each to its
     child; otherwise (a social worker's own cases, a region below a county) through the child's region."""
-    by_area = cases_by_area_q(user, area="area", project="project")
-    if by_area is not None and (p.region is None or p.region.level <= Region.Level.COUNTY):
-        chosen = CaseArea.objects.filter(by_area, within_q(p.region, "area"))
-        if p.project:
-            chosen = chosen.filter(project=p.project.pk)
+    chosen = _cases_by_area(user, p)
+    if chosen is not None:
         return Case.objects.filter(pk__in=chosen.values("case_id"))
     qs = cases_visible_to(user).filter(within_q(p.region, "child__region"))
     return qs.filter(project=p.project) if p.project else qs
+
+
+def scoped_case_ids(user: Any, p: Period, projects: list[int] | None = None) -> QuerySet[Any]:
+    """The ids of scoped_cases(user, p), of `projects` only when given, to choose the cases' sessions, plans or
+    referrals by: read from CaseArea alone when it decides, rather than through the cases a second time."""
+    chosen = _cases_by_area(user, p)
+    if chosen is not None:
+        return (chosen if projects is None else chosen.filter(project__in=projects)).values("case_id")
+    cases = scoped_cases(user, p)
+    return (cases if projects is None else cases.filter(project_id__in=projects)).values("pk")
 
 
 def cases_active_in(qs: QuerySet[Case], p: Period) -> QuerySet[Case]:
@@ -680,7 +697,7 @@ def children_tables(user: Any, p: Period, regions: list[Region], category_paths:
 
 # Case work --------------------------------------------------------------------------------------------------
 
-def session_grid(user: Any, p: Period, cases: QuerySet[Case]) -> list[dict[str, Any]]:
+def session_grid(user: Any, p: Period) -> list[dict[str, Any]]:
     """The period's sessions counted by project, team, type and month.
 
     From the summary by day (SessionDay: a few hundred rows a day for a city instead of thousands of sessions)
@@ -688,7 +705,7 @@ def session_grid(user: Any, p: Period, cases: QuerySet[Case]) -> list[dict[str, 
     worker's own cases, a township or a village) from the sessions themselves, which are then few."""
     by_area = cases_by_area_q(user, area="area", project="project")
     if by_area is None or (p.region is not None and p.region.level > Region.Level.COUNTY):
-        sessions = ServiceSession.objects.filter(case__in=cases.values("pk"), held_on__gte=p.first,
+        sessions = ServiceSession.objects.filter(case_id__in=scoped_case_ids(user, p), held_on__gte=p.first,
                                                  held_on__lte=p.last)
         return list(sessions.order_by().annotate(month=month_bucket("held_on", p))
                     .values("case__project_id", "case__team_id", "kind", "month")
@@ -741,7 +758,6 @@ def case_counts(user: Any, p: Period) -> CaseCounts:
 
 
 def case_tables(user: Any, p: Period) -> tuple[list[Table], list[dict[str, Any]], CaseCounts]:
-    cases = scoped_cases(user, p)
     counts = case_counts(user, p)
     rows = [Row(value, str(label), [sum(r[f"stage_{value}"] for r in counts.active)],
                 _link("cases:list", stage=value)) for value, label in Stage.choices]
@@ -756,7 +772,7 @@ def case_tables(user: Any, p: Period) -> tuple[list[Table], list[dict[str, Any]]
                           [str(_("cases"))], rows, _sum_columns(rows, 1))
 
     # One grouped query for the table by type, the monthly trend and each team's KPI.
-    grid = session_grid(user, p, cases)
+    grid = session_grid(user, p)
     by_kind: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in grid:
         by_kind[r["kind"]]["n"] += r["n"]
@@ -770,7 +786,8 @@ def case_tables(user: Any, p: Period) -> tuple[list[Table], list[dict[str, Any]]
     session_table = Table("sessions_by_type", str(_("Service sessions by type")), str(_("type")),
                           [str(_("sessions")), str(_("hours"))], rows, total)
 
-    referrals = Referral.objects.filter(case__in=cases.values("pk"), sent_on__gte=p.first, sent_on__lte=p.last)
+    referrals = Referral.objects.filter(case_id__in=scoped_case_ids(user, p), sent_on__gte=p.first,
+                                        sent_on__lte=p.last)
     grouped: dict[str, dict[str, int]] = defaultdict(dict)
     for r in referrals.order_by().values("kind", "status").annotate(n=Count("pk")):
         grouped[r["kind"]][r["status"]] = r["n"]

@@ -33,7 +33,7 @@ from tongban.reports.selectors.figures import (
     case_counts,
     cut_path,
     scoped_activities,
-    scoped_cases,
+    scoped_case_ids,
     scoped_children,
     served_children,
     within_q,
@@ -228,14 +228,14 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
         team_id = team.pk if isinstance(team, Team) else team
         return [by_project[project_id]] + ([by_team[team_id]] if team_id in team_ids else [])
 
-    cases = scoped_cases(user, p).filter(project_id__in=ids)
+    case_ids = scoped_case_ids(user, p, ids)
     activities = scoped_activities(user, p).filter(project_id__in=ids)
     team_areas = [t.region for t in teams]
     for r in _children_served(user, p, ids, activities, team_areas):
         for f in both(r["project_id"], _team_of(teams, r["project_id"], r["path"])):
             f.children += r["n"]
     sessions = stats.sessions if stats is not None else (
-        ServiceSession.objects.filter(case__in=cases.values("pk"), held_on__gte=p.first, held_on__lte=p.last)
+        ServiceSession.objects.filter(case_id__in=case_ids, held_on__gte=p.first, held_on__lte=p.last)
         .order_by().values("case__project_id", "case__team_id").annotate(n=Count("pk")))
     for r in sessions:
         if r["case__project_id"] in ids:
@@ -255,7 +255,7 @@ def project_kpis(user: Any, p: Period, stats: Statistics | None = None) -> list[
     # Days from intake to plan, counted by the database: a row per team and number of days, not per plan.
     waited = DaysBetween("approved_on", "case__opened_on")
     for project_id, team_id, days, n in (
-            Plan.objects.filter(case__in=cases.values("pk"), approved_on__gte=p.first, approved_on__lte=p.last)
+            Plan.objects.filter(case_id__in=case_ids, approved_on__gte=p.first, approved_on__lte=p.last)
             .order_by().values_list("case__project_id", "case__team_id", waited).annotate(n=Count("pk"))):
         for f in both(project_id, team_id):
             f.plan_days.extend([days] * n)
