@@ -262,7 +262,7 @@ def donation_create(request: HttpRequest, donor_id: int = RECORD_ID) -> Any:
                                         received_on=payload.received_on, value_yuan=payload.value_yuan,
                                         goods_description=payload.goods_description, quantity=payload.quantity,
                                         unit=payload.unit, purpose=payload.purpose)
-    return 201, _detail(request, donation.pk)
+    return Reply(201, _detail(request, donation.pk))
 
 
 @donations.post("/{int:donation_id}/allocations", response={201: DonationDetail, **REFUSALS},
@@ -284,4 +284,4 @@ def allocation_create(request: HttpRequest, donation_id: int = RECORD_ID) -> Any
     services.donation_allocate(actor=request.user, donation=donation, value_yuan=payload.value_yuan,
                                quantity=payload.quantity, allocated_on=payload.allocated_on, note=payload.note,
                                **{name: record for name, record in found.items() if record})
-    return 201, _detail(request, donation.pk)
+    return Reply(201, _detail(request, donation.pk))

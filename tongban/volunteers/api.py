@@ -372,4 +372,4 @@ def visit_create(request: HttpRequest, pairing_id: int = RECORD_ID) -> Any:
     visit = services.visit_log(actor=request.user, pairing=pairing, visited_on=payload.visited_on,
                                minutes=payload.minutes, what_was_done=payload.what_was_done,
                                concerns=payload.concerns)
-    return 201, _visit_out(visit, show_notes=True)
+    return Reply(201, _visit_out(visit, show_notes=True))
