@@ -214,10 +214,10 @@ def _sqlite_triggers() -> dict[str, str]:
         "reports_link_removed": f"""CREATE TRIGGER reports_link_removed AFTER DELETE ON children_childcategory BEGIN
             {_link_removed(v)}; END""",
         "reports_link_changed": f"""CREATE TRIGGER reports_link_changed AFTER UPDATE OF child_id, category_id
-            ON children_childcategory WHEN OLD.child_id IS NOT NEW.child_id OR OLD.category_id IS NOT NEW.category_id
+            ON children_childcategory WHEN {_changed(("child_id", "category_id"))}
             BEGIN {body(_link_moved(v))}; END""",
         "reports_category_moved": f"""CREATE TRIGGER reports_category_moved AFTER UPDATE OF parent_id
-            ON children_difficultycategory WHEN OLD.parent_id IS NOT NEW.parent_id BEGIN
+            ON children_difficultycategory WHEN {_changed(("parent_id",))} BEGIN
             {body(_rebuild_categories(v))}; END""",
     }
 
@@ -257,7 +257,7 @@ def _pg_triggers() -> list[tuple[str, str, list[str], str]]:
          "FOR EACH STATEMENT"),
         ("reports_category_moved", "children_difficultycategory", _rebuild_categories(v),
          "AFTER UPDATE OF parent_id ON children_difficultycategory FOR EACH ROW "
-         "WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id)"),
+         f"WHEN ({_changed(('parent_id',), 'IS DISTINCT FROM')})"),
     ]
 
 

@@ -72,8 +72,7 @@ def _insert(select: str) -> str:
                               "WHERE t.area IS NOT NULL")
 
 
-_CASE_MOVED = ("OLD.project_id IS NOT NEW.project_id OR OLD.team_id IS NOT NEW.team_id"
-               " OR OLD.child_id IS NOT NEW.child_id")
+_CASE_MOVED = ("project_id", "team_id", "child_id")
 
 SQLITE = [
     f"""CREATE TRIGGER reports_session_added AFTER INSERT ON cases_servicesession BEGIN
@@ -84,12 +83,12 @@ SQLITE = [
         ON cases_servicesession BEGIN
         {_SUBTRACT.format(select=_one_session("OLD"))};
         {_insert(_one_session("NEW"))}; END""",
-    f"""CREATE TRIGGER reports_case_moved AFTER UPDATE OF project_id, team_id, child_id ON cases_case
-        WHEN {_CASE_MOVED} BEGIN
+    f"""CREATE TRIGGER reports_case_moved AFTER UPDATE OF {", ".join(_CASE_MOVED)} ON cases_case
+        WHEN {_changed(_CASE_MOVED)} BEGIN
         {_SUBTRACT.format(select=_sessions_of_case("OLD.id", "OLD.project_id", "OLD.team_id", "OLD.child_id"))};
         {_insert(_sessions_of_case("NEW.id", "NEW.project_id", "NEW.team_id", "NEW.child_id"))}; END""",
     f"""CREATE TRIGGER reports_child_moved AFTER UPDATE OF region_id ON children_child
-        WHEN OLD.region_id IS NOT NEW.region_id BEGIN
+        WHEN {_changed(("region_id",))} BEGIN
         {_SUBTRACT.format(select=_sessions_of_child("OLD.id", "OLD.region_id"))};
         {_insert(_sessions_of_child("NEW.id", "NEW.region_id"))}; END""",
 ]
@@ -131,11 +130,11 @@ POSTGRESQL = [
     """CREATE TRIGGER reports_sessions_changed AFTER UPDATE ON cases_servicesession
         REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
         EXECUTE FUNCTION reports_sessions_changed()""",
-    f"""CREATE TRIGGER reports_case_moved AFTER UPDATE OF project_id, team_id, child_id ON cases_case
-        FOR EACH ROW WHEN ({_CASE_MOVED.replace(" IS NOT ", " IS DISTINCT FROM ")})
+    f"""CREATE TRIGGER reports_case_moved AFTER UPDATE OF {", ".join(_CASE_MOVED)} ON cases_case
+        FOR EACH ROW WHEN ({_changed(_CASE_MOVED, "IS DISTINCT FROM")})
         EXECUTE FUNCTION reports_case_moved()""",
-    """CREATE TRIGGER reports_child_moved AFTER UPDATE OF region_id ON children_child
-        FOR EACH ROW WHEN (OLD.region_id IS DISTINCT FROM NEW.region_id) EXECUTE FUNCTION reports_child_moved()""",
+    f"""CREATE TRIGGER reports_child_moved AFTER UPDATE OF region_id ON children_child
+        FOR EACH ROW WHEN ({_changed(("region_id",), "IS DISTINCT FROM")}) EXECUTE FUNCTION reports_child_moved()""",
 ]
 POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS reports_sessions_added ON cases_servicesession",
