@@ -25,6 +25,8 @@ class Dataset:
     counts: dict[str, int]
     # Names the pages use: users, a child, a case, search texts, the export's filter.
     targets: dict[str, Any] = field(default_factory=dict)
+    # When it was seeded (its first account's creation): which dataset an earlier run's results were measured on.
+    seeded_at: str = ""
 
 
 def _create_database_if_missing() -> None:
@@ -65,7 +67,8 @@ def ensure_dataset(children: int, out: Any) -> Dataset:
         "service_sessions": ServiceSession.objects.count(),
         "activities": Activity.objects.count(),
     }
-    return Dataset(seeded, counts, _targets())
+    first = User.objects.order_by("date_joined").values_list("date_joined", flat=True).first()
+    return Dataset(seeded, counts, _targets(), first.isoformat() if first else "")
 
 
 def _targets() -> dict[str, Any]:

@@ -47,6 +47,15 @@ def commit_id() -> str:
         return ""
 
 
+def keep_seeding_time(section: dict[str, Any], old: dict[str, Any] | None) -> None:
+    """A run on a dataset it did not seed keeps how long the seeding took from the results of the run that seeded
+    it: the same dataset, seeded at the same moment, not merely one of the same name (a database dropped and seeded
+    again by a run that wrote its results elsewhere took its own time)."""
+    if (old and section["seeded_seconds"] is None and old.get("seeded_seconds")
+            and section["seeded_at"] and old.get("seeded_at") == section["seeded_at"]):
+        section["seeded_seconds"] = old["seeded_seconds"]
+
+
 def save(out_dir: Path, section: dict[str, Any]) -> None:
     """Merge this database's section into results.json and write results.md from the whole."""
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,8 @@ class Command(BaseCommand):
         section: dict[str, Any] = {
             "database": report.database_info(), "date": report.now(), "commit": report.commit_id(),
             "command": " ".join(["python manage.py bench", *sys.argv[2:]]),
-            "dataset": dataset.counts, "seeded_seconds": dataset.seeded_seconds, "targets": dataset.targets,
+            "dataset": dataset.counts, "seeded_seconds": dataset.seeded_seconds, "seeded_at": dataset.seeded_at,
+            "targets": dataset.targets,
             "pages": {},
         }
         server = Server()
@@ -77,13 +78,12 @@ class Command(BaseCommand):
                               f"check {result['check_rows_per_s']:,} rows/s, import {result['import_rows_per_s']:,} "
                               f"rows/s ({result['import_vs_calamine']}× calamine)")
         old = report.load_section(out_dir, connection.vendor)
-        if old and section["seeded_seconds"] is None and old.get("seeded_seconds"):
-            # A full run on the dataset an earlier run seeded keeps how long the seeding took.
-            section["seeded_seconds"] = old["seeded_seconds"]
+        report.keep_seeding_time(section, old)
         if old and (only or load_only):
             # A partial run updates its part of the last full run's results.
             old["pages"].update(section["pages"])
-            old.update({k: v for k, v in section.items() if k in ("load", "dataset", "targets", "seeded_seconds")})
+            old.update({k: v for k, v in section.items() if k in ("load", "dataset", "targets", "seeded_seconds",
+                                                                   "seeded_at")})
             old["partial_runs"] = [*old.get("partial_runs", []),
                                   f"{section['date']} at commit `{section['commit']}`: `{section['command']}`"]
             section = old
