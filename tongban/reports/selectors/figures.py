@@ -194,24 +194,24 @@ def month_bucket(field_name: str, p: Period, *, moments: bool = False) -> Any:
 
 # The scoped records of the period ----------------------------------------------------------------------------
 
-def within_q(region: Region | None, field_name: str) -> Q:
+def _within(region: Region | None, field_name: str) -> Q:
     if region is None:
         return Q()
     return Q(**{f"{field_name}__in": Region.objects.within(region).values("pk")})
 
 
 def scoped_children(user: Any, p: Period) -> QuerySet[Child]:
-    qs = children_visible_to(user).filter(within_q(p.region, "region"))
+    qs = children_visible_to(user).filter(_within(p.region, "region"))
     return qs.filter(project=p.project) if p.project else qs
 
 
-def _cases_by_area(user: Any, p: Period) -> QuerySet[CaseArea] | None:
+def case_areas_in_view(user: Any, p: Period) -> QuerySet[CaseArea] | None:
     """The CaseArea rows of the viewer's cases of the period's region and project, when areas and projects are what
     chooses them; otherwise None (a social worker's own cases, a region below a county)."""
     by_area = cases_by_area_q(user, area="area", project="project")
     if by_area is None or (p.region is not None and p.region.level > Region.Level.COUNTY):
         return None
-    chosen = CaseArea.objects.filter(by_area, within_q(p.region, "area"))
+    chosen = CaseArea.objects.filter(by_area, _within(p.region, "area"))
     return chosen.filter(project=p.project.pk) if p.project else chosen
 
 
@@ -219,17 +219,17 @@ def scoped_cases(user: Any, p: Period) -> QuerySet[Case]:
     """The viewer's cases of the period's region and project. When they are a matter of areas and projects, chosen
     from CaseArea (the area of each case's child, kept by the database): a city's cases without joining each to its
     child; otherwise (a social worker's own cases, a region below a county) through the child's region."""
-    chosen = _cases_by_area(user, p)
+    chosen = case_areas_in_view(user, p)
     if chosen is not None:
         return Case.objects.filter(pk__in=chosen.values("case_id"))
-    qs = cases_visible_to(user).filter(within_q(p.region, "child__region"))
+    qs = cases_visible_to(user).filter(_within(p.region, "child__region"))
     return qs.filter(project=p.project) if p.project else qs
 
 
 def scoped_case_ids(user: Any, p: Period, projects: list[int] | None = None) -> QuerySet[Any]:
     """The ids of scoped_cases(user, p), of `projects` only when given, to choose the cases' sessions, plans or
     referrals by: read from CaseArea alone when it decides, rather than through the cases a second time."""
-    chosen = _cases_by_area(user, p)
+    chosen = case_areas_in_view(user, p)
     if chosen is not None:
         return (chosen if projects is None else chosen.filter(project__in=projects)).values("case_id")
     cases = scoped_cases(user, p)
@@ -242,22 +242,22 @@ def cases_active_in(qs: QuerySet[Case], p: Period) -> QuerySet[Case]:
 
 
 def scoped_activities(user: Any, p: Period) -> QuerySet[Activity]:
-    qs = activities_visible_to(user).held().between(p.first, p.last).filter(within_q(p.region, "region"))
+    qs = activities_visible_to(user).held().between(p.first, p.last).filter(_within(p.region, "region"))
     return qs.filter(project=p.project) if p.project else qs
 
 
 def scoped_donations(user: Any, p: Period) -> QuerySet[Donation]:
-    qs = donations_visible_to(user).between(p.first, p.last).filter(within_q(p.region, "region"))
+    qs = donations_visible_to(user).between(p.first, p.last).filter(_within(p.region, "region"))
     return qs.filter(project=p.project) if p.project else qs
 
 
 def scoped_pairings(user: Any, p: Period) -> QuerySet[Pairing]:
-    qs = pairings_visible_to(user).filter(within_q(p.region, "child__region"))
+    qs = pairings_visible_to(user).filter(_within(p.region, "child__region"))
     return qs.filter(child__project=p.project) if p.project else qs
 
 
 def scoped_volunteers(user: Any, p: Period) -> QuerySet[Volunteer]:
-    return volunteers_visible_to(user).filter(within_q(p.region, "team__region"), active=True)
+    return volunteers_visible_to(user).filter(_within(p.region, "team__region"), active=True)
 
 
 # Children ---------------------------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def _category_links(user: Any, p: Period, every: list[DifficultyCategory]) -> Qu
     category), which lets the table count rows instead of distinct children."""
     # The scoped children's links, their children joined (as scoped_children chooses them): not a list of a
     # city's 100,000 ids built first and then probed for each link.
-    links = ChildCategory.objects.filter(children_q_through(user, "child"), within_q(p.region, "child__region"),
+    links = ChildCategory.objects.filter(children_q_through(user, "child"), _within(p.region, "child__region"),
                                          child__merged_into__isnull=True)
     if p.project:
         links = links.filter(child__project=p.project)
@@ -438,7 +438,7 @@ def _summaries_q(user: Any, p: Period, regions: list[Region]) -> Q | None:
         return None
     if any(r.level > Region.Level.COUNTY for r in [*regions, *([p.region] if p.region else [])]):
         return None
-    q = by_area & within_q(p.region, "area")
+    q = by_area & _within(p.region, "area")
     return q & Q(project=p.project.pk) if p.project else q
 
 
@@ -475,7 +475,7 @@ def served_spans(user: Any, p: Period) -> QuerySet[CaseArea] | None:
     projects = scope_for(user).project_ids
     if by_area is None or cases_by_area_q(user, area="area", project="project") is None:
         return None
-    spans = (CaseArea.objects.filter(by_area, within_q(p.region, "area"), opened_on__lte=p.last)
+    spans = (CaseArea.objects.filter(by_area, _within(p.region, "area"), opened_on__lte=p.last)
              .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.first)))
     if p.project is None and projects is None:
         return spans.filter(Q(earlier_end__isnull=True) | Q(earlier_end__lt=p.first))
@@ -710,7 +710,7 @@ def session_grid(user: Any, p: Period) -> list[dict[str, Any]]:
         return list(sessions.order_by().annotate(month=month_bucket("held_on", p))
                     .values("case__project_id", "case__team_id", "kind", "month")
                     .annotate(n=Count("pk"), minutes=Sum("minutes")))
-    days = SessionDay.objects.filter(by_area, within_q(p.region, "area"), day__gte=p.first, day__lte=p.last)
+    days = SessionDay.objects.filter(by_area, _within(p.region, "area"), day__gte=p.first, day__lte=p.last)
     if p.project:
         days = days.filter(project=p.project.pk)
     grouped = (days.order_by().annotate(month=month_bucket("day", p)).values("project", "team", "kind", "month")

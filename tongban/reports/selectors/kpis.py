@@ -18,25 +18,24 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tongban.accounts.access import cases_by_area_q, children_by_area_q
+from tongban.accounts.access import children_by_area_q
 from tongban.activities.models import Activity, Attendance
 from tongban.cases.choices import ExitReason
 from tongban.cases.models import Plan, ServiceSession
 from tongban.organisations.models import Project, Team
 from tongban.organisations.selectors import projects_visible_to, teams_visible_to
 from tongban.regions.models import Region
-from tongban.reports.models import CaseArea
 from tongban.reports.selectors.figures import (
     DaysBetween,
     Period,
     Statistics,
+    case_areas_in_view,
     case_counts,
     cut_path,
     scoped_activities,
     scoped_case_ids,
     scoped_children,
     served_children,
-    within_q,
 )
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -188,14 +187,12 @@ def _children_served(user: Any, p: Period, ids: list[int], activities: QuerySet[
     attended = Attendance.objects.filter(activity__in=activities.values("pk"), attended=True).values("child_id")
     through_cases = served_children(user, p, projects=ids)
     by_path = cut_path("region__path", team_areas)
+    chosen = case_areas_in_view(user, p)
     by_area = children_by_area_q(user, area="area", project="child_project")
-    cases_by_area = cases_by_area_q(user, area="area", project="project")
-    if (by_area is None or cases_by_area is None or (p.region is not None and p.region.level > Region.Level.COUNTY)
-            or any(area.level > Region.Level.COUNTY for area in team_areas)):
+    if chosen is None or by_area is None or any(area.level > Region.Level.COUNTY for area in team_areas):
         served = children.filter(Q(pk__in=through_cases) | Q(pk__in=attended))
         return list(served.order_by().values("project_id", path=by_path).annotate(n=Count("pk")))
-    with_case = list(CaseArea.objects.filter(by_area, cases_by_area, within_q(p.region, "area"), project__in=ids,
-                                             child_project__in=ids, opened_on__lte=p.last)
+    with_case = list(chosen.filter(by_area, project__in=ids, child_project__in=ids, opened_on__lte=p.last)
                      .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.first)).order_by()
                      .values("child_project", "area").annotate(n=Count("child", distinct=True)))
     path_of = dict(Region.objects.filter(pk__in={r["area"] for r in with_case}).values_list("pk", "path"))
