@@ -236,8 +236,9 @@ def scoped_case_ids(user: Any, p: Period, projects: list[int] | None = None) -> 
     return (cases if projects is None else cases.filter(project_id__in=projects)).values("pk")
 
 
-def cases_active_in(qs: QuerySet[Case], p: Period) -> QuerySet[Case]:
-    """Cases open at some time in the period: taken in by its end, not closed before it began."""
+def cases_active_in(qs: QuerySet[Any], p: Period) -> QuerySet[Any]:
+    """Cases open at some time in the period: taken in by its end, not closed before it began (cases, or their
+    CaseArea rows, which carry the same dates)."""
     return qs.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.first), opened_on__lte=p.last)
 
 
@@ -475,8 +476,7 @@ def served_spans(user: Any, p: Period) -> QuerySet[CaseArea] | None:
     projects = scope_for(user).project_ids
     if by_area is None or cases_by_area_q(user, area="area", project="project") is None:
         return None
-    spans = (CaseArea.objects.filter(by_area, _within(p.region, "area"), opened_on__lte=p.last)
-             .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.first)))
+    spans = cases_active_in(CaseArea.objects.filter(by_area, _within(p.region, "area")), p)
     if p.project is None and projects is None:
         return spans.filter(Q(earlier_end__isnull=True) | Q(earlier_end__lt=p.first))
     if p.project is None and len(projects) != 1:

@@ -31,6 +31,7 @@ from tongban.reports.selectors.figures import (
     Statistics,
     case_areas_in_view,
     case_counts,
+    cases_active_in,
     cut_path,
     scoped_activities,
     scoped_case_ids,
@@ -192,8 +193,7 @@ def _children_served(user: Any, p: Period, ids: list[int], activities: QuerySet[
     if chosen is None or by_area is None or any(area.level > Region.Level.COUNTY for area in team_areas):
         served = children.filter(Q(pk__in=through_cases) | Q(pk__in=attended))
         return list(served.order_by().values("project_id", path=by_path).annotate(n=Count("pk")))
-    with_case = list(chosen.filter(by_area, project__in=ids, child_project__in=ids, opened_on__lte=p.last)
-                     .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=p.first)).order_by()
+    with_case = list(cases_active_in(chosen.filter(by_area, project__in=ids, child_project__in=ids), p).order_by()
                      .values("child_project", "area").annotate(n=Count("child", distinct=True)))
     path_of = dict(Region.objects.filter(pk__in={r["area"] for r in with_case}).values_list("pk", "path"))
     # Tested child by child (a few thousand attended), not against the list of the city's served children.
