@@ -23,6 +23,16 @@ def _plain_static_files(settings):  # type: ignore[no-untyped-def]
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+    """Each test starts with empty API rate-limit counters (they live in Django's cache): the calls of earlier
+    tests on the same worker, all from 127.0.0.1, must not use up the address's budget of the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):  # type: ignore[no-untyped-def]
