@@ -40,6 +40,7 @@ from tongban.cases.models import Approval, Attachment, Case, FollowUp, Goal, Ref
 from tongban.cases.selectors import cases_visible_to
 from tongban.children.models import Child, FamilyMember, ScreeningBatch
 from tongban.children.screening.services import batches_visible_to
+from tongban.children.screening.template import EXAMPLE as TEMPLATE_EXAMPLE
 from tongban.children.selectors import children_visible_to
 from tongban.donations.models import Donation, Donor
 from tongban.donations.selectors import donations_visible_to, donors_visible_to
@@ -446,14 +447,16 @@ def _other_people_names() -> set[str]:
         User.objects.values_list("last_name", flat=True))
     names |= set(Donor.objects.values_list("name", flat=True)) | set(Volunteer.objects.values_list("name", flat=True))
     names |= set(FamilyMember.objects.values_list("name", flat=True))
+    names |= {v for v in TEMPLATE_EXAMPLE.values() if isinstance(v, str)}  # the import template's example row
+    names |= set(Region.objects.values_list("name", flat=True))  # a child named 赛音, a village named 赛音乌苏
     return {n for n in names if n}
 
 
 def forbidden_strings(user: User) -> tuple[set[str], set[int]]:
     """Names and masked ID numbers of the children a user may not see, and their ids.
 
-    A name that is also someone else's (a donor, a volunteer, a family member), or part of a name the user may
-    see, is left out: finding it would prove nothing."""
+    A name that is also someone else's (a donor, a volunteer, a family member) or part of a place's, or part of a
+    name the user may see, is left out: finding it would prove nothing."""
     visible = children_visible_to(user)
     allowed = set(visible.values_list("name", flat=True)) | set(Child.objects.values_list("pseudonym", flat=True))
     allowed |= _other_people_names()

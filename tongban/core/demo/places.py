@@ -76,16 +76,18 @@ class PlacesMixin:
 
     def projects(self) -> None:
         r = self.region
+        # The projects run through this year, as the demo's sessions, activities and donations do.
+        first, last = date(date.today().year, 1, 1), date(date.today().year, 12, 31)
         ordos = Project.objects.create(
             name="鄂尔多斯市困境儿童关爱服务项目", funder=self.org["鄂尔多斯市民政局"],
-            contractor=self.org["鄂尔多斯市社会工作协会"], starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
+            contractor=self.org["鄂尔多斯市社会工作协会"], starts_on=first, ends_on=last,
             budget_yuan=Decimal("1500000.00"), target_children=5000, target_sessions=120, target_events=15,
         )
         ordos.regions.set([c for code, c in r.items() if c.level == Region.Level.COUNTY and code.startswith("1506")])
         urumqi = Project.objects.create(
             name="乌鲁木齐市青少年之家社会工作服务项目", funder=self.org["乌鲁木齐市民政局"],
-            contractor=self.org["乌鲁木齐市阳光社会工作服务中心"], starts_on=date(2026, 1, 1),
-            ends_on=date(2026, 12, 31), budget_yuan=Decimal("800000.00"), target_children=642,
+            contractor=self.org["乌鲁木齐市阳光社会工作服务中心"], starts_on=first,
+            ends_on=last, budget_yuan=Decimal("800000.00"), target_children=642,
             target_sessions=200, target_events=60,
         )
         urumqi.regions.set([r[URUMQI]])
