@@ -233,9 +233,11 @@ def sqlite_statements() -> tuple[list[str], list[str]]:
     return list(triggers.values()), [f"DROP TRIGGER IF EXISTS {name}" for name in triggers]
 
 
-# Set (transaction-local) by counted_together: the statements of this transaction's import count their files later.
-_LATER = "tongban.files_counted_later"
+# The triggers of added files and links, which stand aside while an import writes (counted_together): SQLite's are
+# dropped; PostgreSQL's return at once while this setting, local to the import's transaction, is on.
+_SQLITE_DEFERRED = ("reports_file_added", "reports_link_added")
 _PG_DEFERRED = ("reports_files_added", "reports_links_added")
+_LATER = "tongban.files_counted_later"
 
 
 def _pg_function(name: str, statements: list[str]) -> str:
@@ -314,7 +316,6 @@ def counted_together(connection: BaseDatabaseWrapper, files: str) -> Iterator[No
     if not connection.in_atomic_block:
         raise RuntimeError("counted_together() needs the transaction of the rows it counts")
     sqlite = connection.vendor == "sqlite"
-    triggers = _sqlite_triggers() if sqlite else {}
     with connection.cursor() as cursor:
         if sqlite:
             for name in _SQLITE_DEFERRED:
@@ -327,11 +328,10 @@ def counted_together(connection: BaseDatabaseWrapper, files: str) -> Iterator[No
             cursor.execute("SELECT set_config(%s, 'off', true)", [_LATER])
         for table in TABLES:
             cursor.execute(_add(table, _files_of(connection.vendor, table, f"({files})")))
-        for name in _SQLITE_DEFERRED if sqlite else ():
-            cursor.execute(triggers[name])
-
-
-_SQLITE_DEFERRED = ("reports_file_added", "reports_link_added")
+        if sqlite:
+            triggers = _sqlite_triggers()
+            for name in _SQLITE_DEFERRED:
+                cursor.execute(triggers[name])
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
