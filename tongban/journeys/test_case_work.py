@@ -1,6 +1,7 @@
 """A case from intake to closure: the worker assesses and plans, the team lead approves, the worker serves and
 closes, the lead approves the closure, and the child's timeline shows every step."""
 
+from datetime import date, timedelta
 
 from tongban.journeys.pages import zh
 
@@ -11,7 +12,8 @@ AT_EVALUATION = {"safety": 1, "health": 1, "education": 1, "psychology": 2, "fam
 
 def register_child(tab, name: str) -> None:
     tab.go("/children/new/")
-    tab.fill(name=name, birth_date="2011-03-04", address="王爱召镇")
+    # Twelve this year, whatever year the journey runs in (the plan below is due from today on, too).
+    tab.fill(name=name, birth_date=f"{date.today().year - 12}-03-04", address="王爱召镇")
     tab.choose(sex=zh("female"), hukou=zh("rural (agricultural)"), region="王爱召", assigned_worker="张敏")
     tab.submit(zh("Save"))
 
@@ -53,11 +55,12 @@ def test_case_from_intake_to_closure_with_the_team_leads_approvals(open_page, vi
     worker.fill(aim="三个月内孩子回到课堂，情绪稳定，家庭获得应有的救助。")
     worker.submit(zh("Save the aim"))
     worker.choose(domain=zh("education"))
-    worker.fill(need="不愿上学", description="每周到校不少于五天", due_on="2027-02-28",
+    worker.fill(need="不愿上学", description="每周到校不少于五天", due_on=str(date.today() + timedelta(days=90)),
                 within="form:has([name=form][value=goal])")
     worker.submit(zh("Add the goal"))
     worker.choose(goal="每周到校不少于五天")
-    worker.fill(description="与班主任每两周沟通一次", due_on="2027-01-15", within="form:has([name=form][value=task])")
+    worker.fill(description="与班主任每两周沟通一次", due_on=str(date.today() + timedelta(days=45)),
+                within="form:has([name=form][value=task])")
     worker.submit(zh("Add the task"), screenshot="plan written")
     worker.submit(zh("Send to the team lead"))
     assert zh("The plan has been sent to the team lead.") in worker.text()
