@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from tongban.reports.session_days import _AREA_OF_REGION, _changed
+from tongban.reports.session_days import _AREA_OF_REGION, _changed, pg_function
 
 TABLE = "reports_casearea"
 _KEPT = ("area", "project", "child", "child_project", "opened_on", "closed_on", "sex", "ethnicity", "birth_date",
@@ -63,18 +63,14 @@ SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
     "reports_case_area_added", "reports_case_area_removed", "reports_case_area_moved", "reports_case_area_child_moved")]
 
 
-def _pg_function(name: str, *statements: str) -> str:
-    return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN {"; ".join(statements)}; RETURN NULL; END $$"""
-
-
 POSTGRESQL = [
-    _pg_function("reports_case_areas_added", _put(_cases("new_rows")),
-                 _earlier("child IN (SELECT child_id FROM new_rows)")),
-    _pg_function("reports_case_areas_removed", f"DELETE FROM {TABLE} USING old_rows o WHERE case_id = o.id",
-                 _earlier("child IN (SELECT child_id FROM old_rows)")),
-    _pg_function("reports_case_area_moved", _put(_ONE), _earlier("child IN (OLD.child_id, NEW.child_id)")),
-    _pg_function("reports_case_area_child_moved", _CHILD_CHANGED),
+    pg_function("reports_case_areas_added", [_put(_cases("new_rows")),
+                                             _earlier("child IN (SELECT child_id FROM new_rows)")]),
+    pg_function("reports_case_areas_removed", [f"DELETE FROM {TABLE} USING old_rows o WHERE case_id = o.id",
+                                               _earlier("child IN (SELECT child_id FROM old_rows)")]),
+    pg_function("reports_case_area_moved", [_put(_ONE), _earlier("child IN (OLD.child_id, NEW.child_id)")],
+                each_row=True),
+    pg_function("reports_case_area_child_moved", [_CHILD_CHANGED], each_row=True),
     """CREATE TRIGGER reports_case_areas_added AFTER INSERT ON cases_case REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION reports_case_areas_added()""",
     """CREATE TRIGGER reports_case_areas_removed AFTER DELETE ON cases_case REFERENCING OLD TABLE AS old_rows

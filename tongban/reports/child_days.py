@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from tongban.reports.session_days import _AREA_OF_REGION, _changed
+from tongban.reports.session_days import _AREA_OF_REGION, _changed, pg_function
 
 DAYS, BIRTHS, CATEGORIES = "reports_childday", "reports_childbirthmonth", "reports_childcategoryday"
 _KEYS = {
@@ -238,14 +238,7 @@ def sqlite_statements() -> tuple[list[str], list[str]]:
 _SQLITE_DEFERRED = ("reports_file_added", "reports_link_added")
 _PG_DEFERRED = ("reports_files_added", "reports_links_added")
 _LATER = "tongban.files_counted_later"
-
-
-def _pg_function(name: str, statements: list[str]) -> str:
-    body = ";\n".join(statements)
-    if name in _PG_DEFERRED:
-        body = f"IF current_setting('{_LATER}', true) = 'on' THEN RETURN NULL; END IF;\n{body}"
-    return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN {body}; RETURN NULL; END $$"""
+_STAND_ASIDE = f"IF current_setting('{_LATER}', true) = 'on' THEN RETURN NULL; END IF;\n"
 
 
 # name, table, the function's statements, the trigger's timing
@@ -279,7 +272,9 @@ def _pg_triggers() -> list[tuple[str, str, list[str], str]]:
 def postgresql_statements() -> tuple[list[str], list[str]]:
     create, drop = [], []
     for name, table, statements, timing in _pg_triggers():
-        create += [_pg_function(name, statements), f"CREATE TRIGGER {name} {timing} EXECUTE FUNCTION {name}()"]
+        guard = _STAND_ASIDE if name in _PG_DEFERRED else ""
+        create += [pg_function(name, statements, each_row="FOR EACH ROW" in timing, guard=guard),
+                   f"CREATE TRIGGER {name} {timing} EXECUTE FUNCTION {name}()"]
         drop += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
     return create, drop
 

@@ -106,23 +106,33 @@ def _statement_rows(table: str) -> str:
         GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"""
 
 
-def _pg_function(name: str, body: str) -> str:
+def pg_function(name: str, statements: list[str], *, each_row: bool = False, guard: str = "") -> str:
+    """A PL/pgSQL trigger function running `statements` in order (after `guard`, PL/pgSQL of its own).
+
+    A statement trigger's statements are planned each time they run (EXECUTE), with the sizes of the tables then:
+    PL/pgSQL otherwise plans a statement without parameters once per connection and keeps that plan. Planned while
+    a table was still empty (the first files of a new database), it kept reading the whole table for each row of
+    every later statement (seed_demo --children 100000 on PostgreSQL stalled on it). A row trigger's statements
+    name NEW and OLD, which PL/pgSQL passes as parameters; it re-plans those as their values come."""
+    if not each_row:
+        statements = [f"EXECUTE $sql${sql}$sql$" for sql in statements]
+    body = ";\n".join(statements)
     return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN {body}; RETURN NULL; END $$"""
+        BEGIN {guard}{body}; RETURN NULL; END $$"""
 
 
 POSTGRESQL = [
-    _pg_function("reports_sessions_added", _insert(_statement_rows("new_rows"))),
-    _pg_function("reports_sessions_removed", _SUBTRACT.format(select=_statement_rows("old_rows"))),
-    _pg_function("reports_sessions_changed", _SUBTRACT.format(select=_statement_rows("old_rows")) + ";\n"
-                 + _insert(_statement_rows("new_rows"))),
-    _pg_function("reports_case_moved",
-                 _SUBTRACT.format(select=_sessions_of_case("OLD.id", "OLD.project_id", "OLD.team_id", "OLD.child_id"))
-                 + ";\n" + _insert(_sessions_of_case("NEW.id", "NEW.project_id", "NEW.team_id", "NEW.child_id"))
-                 ),
-    _pg_function("reports_child_moved",
-                 _SUBTRACT.format(select=_sessions_of_child("OLD.id", "OLD.region_id")) + ";\n"
-                 + _insert(_sessions_of_child("NEW.id", "NEW.region_id"))),
+    pg_function("reports_sessions_added", [_insert(_statement_rows("new_rows"))]),
+    pg_function("reports_sessions_removed", [_SUBTRACT.format(select=_statement_rows("old_rows"))]),
+    pg_function("reports_sessions_changed", [_SUBTRACT.format(select=_statement_rows("old_rows")),
+                                             _insert(_statement_rows("new_rows"))]),
+    pg_function("reports_case_moved",
+                [_SUBTRACT.format(select=_sessions_of_case("OLD.id", "OLD.project_id", "OLD.team_id", "OLD.child_id")),
+                 _insert(_sessions_of_case("NEW.id", "NEW.project_id", "NEW.team_id", "NEW.child_id"))],
+                each_row=True),
+    pg_function("reports_child_moved",
+                [_SUBTRACT.format(select=_sessions_of_child("OLD.id", "OLD.region_id")),
+                 _insert(_sessions_of_child("NEW.id", "NEW.region_id"))], each_row=True),
     """CREATE TRIGGER reports_sessions_added AFTER INSERT ON cases_servicesession
         REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reports_sessions_added()""",
     """CREATE TRIGGER reports_sessions_removed AFTER DELETE ON cases_servicesession

@@ -2,11 +2,14 @@
 through one path that changes files or their categories, then compares the summaries with a count of the files and
 the statistics' figures of the children with counting.py."""
 
+import json
 from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import DatabaseError, IntegrityError, connection
 from django.utils import timezone
 
 from tongban.children import services as child_services
@@ -251,4 +254,60 @@ def test_an_import_that_fails_while_writing_leaves_the_summaries_and_their_trigg
     assert commit(batch).state == "failed"
     assert not Child.objects.filter(name="王子琪", screening_batch=batch).exists()
     make_child(name="赵小后", region=village("150621", index=5), categories=[category("single_parent")])
+    assert_exact()
+
+
+def _plans_of_trigger_statements(run: Callable[[], object]) -> list[dict]:
+    """The plans PostgreSQL used for the statements the triggers ran during `run` (auto_explain, as notices)."""
+    plans: list[dict] = []
+
+    def keep(diag: Any) -> None:
+        head, _, plan = (diag.message_primary or "").partition("plan:")
+        if head.startswith("duration:"):
+            plans.append(json.loads(plan))
+
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("LOAD 'auto_explain'")
+        except DatabaseError:  # not a superuser: the module may not be loaded
+            pytest.skip("auto_explain cannot be loaded by this database user")
+        for setting, value in (("log_min_duration", "0"), ("log_nested_statements", "on"),
+                               ("log_format", "json"), ("log_level", "notice")):
+            cursor.execute(f"SET LOCAL auto_explain.{setting} = '{value}'")
+    connection.connection.add_notice_handler(keep)
+    try:
+        run()
+    finally:
+        connection.connection.remove_notice_handler(keep)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL auto_explain.log_min_duration = -1")
+    return plans
+
+
+def _nodes(plan: dict) -> Iterator[dict]:
+    yield plan
+    for inner in plan.get("Plans", []):
+        yield from _nodes(inner)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statement triggers")
+def test_the_files_trigger_plans_each_statement_for_the_files_it_wrote():
+    """seed_demo --children 100000 stalled on PostgreSQL: PL/pgSQL planned the files' trigger once, on the first
+    batch, while no child had a category yet, and kept that plan (read the links' whole table for each new file)
+    for every later batch. Each statement is now planned for the rows it has when it runs."""
+    template = make_child(name="郑一号")
+
+    def written(n: int) -> float:
+        """What the planner expected reading the new files to cost, for a statement writing n files."""
+        plans = _plans_of_trigger_statements(lambda: Child.objects.bulk_create([
+            Child(project_id=template.project_id, region=template.region, name=f"郑小{n}{i}",
+                  pseudonym=f"batch{n}-{i}", sex="MF"[i % 2], birth_date=born_years_ago(8, days=i))
+            for i in range(n)]))
+        counted = [p for p in plans if p["Query Text"].lstrip().startswith(f"INSERT INTO {child_days.CATEGORIES}")]
+        assert counted
+        return sum(node["Total Cost"] for p in counted for node in _nodes(p["Plan"])
+                   if node["Node Type"] == "Named Tuplestore Scan")
+
+    one, many = written(1), written(200)
+    assert many > 20 * one, "the plan of one file's statement was kept for 200 files"
     assert_exact()
