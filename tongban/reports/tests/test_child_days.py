@@ -311,3 +311,24 @@ def test_the_files_trigger_plans_each_statement_for_the_files_it_wrote():
     one, many = written(1), written(200)
     assert many > 20 * one, "the plan of one file's statement was kept for 200 files"
     assert_exact()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigger functions")
+def test_the_triggers_statements_are_run_without_compiling_them():
+    """Each batch of seed_demo's files made PostgreSQL compile the triggers' statements (JIT), which took longer than
+    running them; the trigger functions turn it off for themselves."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_jit_available()")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL has no JIT")
+        for setting in ("jit_above_cost", "jit_inline_above_cost", "jit_optimize_above_cost"):
+            cursor.execute(f"SET LOCAL {setting} = 0")  # every statement dear enough to compile
+    template = make_child(name="郑一号")
+    plans = _plans_of_trigger_statements(lambda: Child.objects.bulk_create([
+        Child(project_id=template.project_id, region=template.region, name=f"郑小{i}", pseudonym=f"jit{i}",
+              sex="MF"[i % 2], birth_date=born_years_ago(8, days=i)) for i in range(3)]))
+
+    counted = [p for p in plans if p["Query Text"].lstrip().startswith("INSERT INTO reports_child")]
+    assert len(counted) == 3
+    assert not [p for p in counted if "JIT" in p], "compiled"
+    assert_exact()
