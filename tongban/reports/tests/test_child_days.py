@@ -321,12 +321,21 @@ def test_the_triggers_statements_are_run_without_compiling_them():
         cursor.execute("SELECT pg_jit_available()")
         if not cursor.fetchone()[0]:
             pytest.skip("this PostgreSQL has no JIT")
-        for setting in ("jit_above_cost", "jit_inline_above_cost", "jit_optimize_above_cost"):
-            cursor.execute(f"SET LOCAL {setting} = 0")  # every statement dear enough to compile
     template = make_child(name="郑一号")
-    plans = _plans_of_trigger_statements(lambda: Child.objects.bulk_create([
-        Child(project_id=template.project_id, region=template.region, name=f"郑小{i}", pseudonym=f"jit{i}",
-              sex="MF"[i % 2], birth_date=born_years_ago(8, days=i)) for i in range(3)]))
+    thresholds = ("jit_above_cost", "jit_inline_above_cost", "jit_optimize_above_cost")
+
+    def written() -> None:
+        with connection.cursor() as cursor:
+            for setting in thresholds:
+                cursor.execute(f"SET LOCAL {setting} = 0")  # every statement dear enough to compile
+        Child.objects.bulk_create([
+            Child(project_id=template.project_id, region=template.region, name=f"郑小{i}", pseudonym=f"jit{i}",
+                  sex="MF"[i % 2], birth_date=born_years_ago(8, days=i)) for i in range(3)])
+        with connection.cursor() as cursor:
+            for setting in thresholds:
+                cursor.execute(f"SET LOCAL {setting} TO DEFAULT")
+
+    plans = _plans_of_trigger_statements(written)
 
     counted = [p for p in plans if p["Query Text"].lstrip().startswith("INSERT INTO reports_child")]
     assert len(counted) == 3
