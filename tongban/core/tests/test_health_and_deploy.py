@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
@@ -83,6 +84,20 @@ def test_settings_refuse_a_misspelt_switch():
     result = manage("check", env=production_env(HTTPS="yes please"))
     assert result.returncode != 0
     assert "HTTPS must be true or false" in result.stderr
+
+
+def test_settings_refuse_a_page_cost_that_is_not_a_number():
+    result = manage("check", env=production_env(DATABASE_URL="postgres://tongban@127.0.0.1:5432/tongban",
+                                                PG_RANDOM_PAGE_COST="cheap"))
+    assert result.returncode != 0
+    assert "PG_RANDOM_PAGE_COST must be a number" in result.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_postgresql_prices_index_pages_as_read_from_memory():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
 
 
 def test_a_background_task_waits_in_the_database_until_the_worker_runs_it(monkeypatch):
