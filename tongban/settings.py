@@ -132,7 +132,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's default random_page_cost (4) prices an index page as if read from a spinning disk: it then chose
     # to read the children's whole table (6,800 pages) over the covering name index (1,800) for a name search,
     # 17 → 73 ms after a routine ANALYZE at 100,000 children. 1.1 suits SSDs and a database held in memory (the
-    # benchmark's floors: name search 16-26 ms, dashboards and statistics 5-15 % lower); PG_RANDOM_PAGE_COST sets
+    # benchmark's floors: name search 16-26 ms, dashboards and statistics 3-14 % lower); PG_RANDOM_PAGE_COST sets
     # another, empty keeps the server's.
     page_cost = env_str("PG_RANDOM_PAGE_COST", "1.1").strip()
     if page_cost:
