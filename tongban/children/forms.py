@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from tongban.children.choices import ETHNICITY_CHOICES, Relation, Risk, Sex, Status, Welfare
 from tongban.children.models import Child, Consent, DifficultyCategory, FamilyMember
-from tongban.core.forms import version_field
+from tongban.core.forms import NameChoiceField, version_field
 from tongban.regions.models import Region
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -145,9 +145,9 @@ class VerificationForm(forms.Form):
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label=_("search"), required=False,
                         widget=forms.SearchInput(attrs={"placeholder": _("name, pinyin initials, ID tail, phone")}))
-    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), required=False)
-    category = forms.ModelChoiceField(label=_("category"), queryset=DifficultyCategory.objects.filter(active=True),
-                                      required=False)
+    region = NameChoiceField(label=_("region"), queryset=Region.objects.none(), required=False)
+    category = NameChoiceField(label=_("category"), queryset=DifficultyCategory.objects.filter(active=True),
+                               required=False)
     risk = forms.ChoiceField(label=_("risk level"), choices=[("", "—"), *Risk.choices], required=False)
     status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *Status.choices], required=False)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *Sex.choices], required=False)

@@ -1,4 +1,6 @@
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -20,6 +22,17 @@ from tongban.regions.models import Region
 
 def children_visible_to(user: Any) -> QuerySet[Child]:
     return Child.objects.current().filter(children_q(user))
+
+
+def category_names(children: Iterable[Child]) -> dict[int, list[str]]:
+    """The names of each child's categories, in the categories' order, read in one query for a page of children
+    (prefetch_related builds a queryset for each child, which cost more than the rows: 2.5 ms of a list's 18)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    links = ChildCategory.objects.filter(child_id__in=[child.pk for child in children])
+    for child_id, name in (links.order_by("category__order", "category__code", "pk")
+                           .values_list("child_id", "category__name")):
+        names[child_id].append(name)
+    return names
 
 
 def access_child(user: Any, pk: Any, *, for_write: bool = False) -> Child:

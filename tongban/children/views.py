@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,9 +27,10 @@ from tongban.children.forms import (
     VerificationForm,
     child_form_choices,
 )
-from tongban.children.models import Child, ChildCategory, FamilyMember
+from tongban.children.models import Child, FamilyMember
 from tongban.children.selectors import (
     access_child,
+    category_names,
     child_file,
     children_visible_to,
     duplicate_candidates,
@@ -69,15 +69,15 @@ def child_list(request: HttpRequest) -> HttpResponse:
     # Only the columns the list shows: sorting narrow rows is what keeps a long list fast.
     qs = qs.select_related("region__parent").only(
         "name", "name_pinyin", "sex", "birth_date", "risk", "status", "id_masked",
-        "region__name", "region__parent__name").prefetch_related(
-        Prefetch("categories", ChildCategory.objects.select_related("category").only(
-            "child_id", "category__name")))
+        "region__name", "region__parent__name")
     page = CappedPaginator(qs.order_by("name_pinyin", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     detail = link_maker("children:detail")
+    categories = category_names(page)
     return render(request, "children/list.html", {
-        "page": page, "lines": [child_line(child, detail(child.pk)) for child in page], "form": form,
+        "page": page, "lines": [child_line(child, detail(child.pk), categories[child.pk]) for child in page],
+        "form": form,
         "query": query.urlencode(), "today": date.today(),
         "may_write": scope_for(request.user).may_write("child"),
         "may_reveal": scope_for(request.user).may_reveal(),

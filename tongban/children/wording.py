@@ -12,12 +12,13 @@ from django.utils.translation import gettext
 from tongban.core.html import esc as _e
 
 
-def child_line(child: Any, url: str) -> SafeString:
-    """One child of the list: name linking to the file, sex, age, place, categories, risk, status, masked ID."""
+def child_line(child: Any, url: str, categories: list[str]) -> SafeString:
+    """One child of the list: name linking to the file, sex, age, place, its `categories` (names), risk, status,
+    masked ID."""
     region = child.region
     county = _e(region.parent.name) if region.parent is not None else ""
     age = gettext("%(age)s years") % {"age": _e(child.age)}
-    tags = "".join(f'<span class="tag">{_e(cc.category.name)}</span>' for cc in child.categories.all())
+    tags = "".join(f'<span class="tag">{_e(name)}</span>' for name in categories)
     masked = f'<span class="mono muted">{_e(child.id_masked)}</span>' if child.id_masked else ""
     return mark_safe(  # noqa: S308 - every value is escaped
         f'\n  <li class="record">\n    <a href="{_e(url)}" class="record-title">{_e(child.name)}</a>'

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.choices import flatten_choices
 from django.utils.safestring import SafeString, mark_safe
@@ -86,6 +87,22 @@ def _shown(field: forms.Field, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return "、".join(str(labels.get(v, v)) for v in value)
     return labels.get(value, value)
+
+
+class _Names(ModelChoiceIterator):
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, name in self.queryset.values_list("pk", "name"):
+            yield (ModelChoiceIteratorValue(pk, None), name)
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A choice of records labelled by their name (a model whose str() is its name), read from the database as
+    (id, name) pairs: building a record for each of a city's hundred townships cost more than writing the select
+    (children list 2-3 ms of 18). Cleaned as Django's own field: the chosen record."""
+
+    iterator = _Names
 
 
 class FormRenderer(DjangoTemplates):

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.forms import NameChoiceField
 from tongban.organisations.models import Project
 from tongban.regions.models import Region
 from tongban.reports.selectors import Period
@@ -20,8 +21,8 @@ class PeriodForm(forms.Form):
 
     first = forms.DateField(label=_("from"), required=False, widget=DATE_INPUT)
     last = forms.DateField(label=_("to"), required=False, widget=DATE_INPUT)
-    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), required=False,
-                                    empty_label=_("all of my area"))
+    region = NameChoiceField(label=_("region"), queryset=Region.objects.none(), required=False,
+                             empty_label=_("all of my area"))
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none(), required=False,
                                      empty_label=_("all projects"))
 

@@ -516,3 +516,21 @@ def test_the_file_needs_as_many_queries_with_6_family_members_as_with_1(client):
 
     assert many_child.family.count() == 6
     assert same_queries(queries_for(client, page(few_child, "")), queries_for(client, page(many_child, "")))
+
+
+def test_the_list_shows_each_childs_categories_in_the_categories_order(client):
+    from tongban.children.models import DifficultyCategory
+
+    by_hand = list(DifficultyCategory.objects.filter(active=True, rule="", parent__isnull=True))[:3]
+    assert len(by_hand) == 3
+    make_child(name="禤多类", categories=list(reversed(by_hand)))
+    make_child(name="禤无类")
+    signed_in(client, "lead_dalate")
+
+    html = client.get("/children/?q=禤").content.decode()
+
+    tags = [f'<span class="tag">{escape(c.name)}</span>' for c in by_hand]
+    line, other = html.split("禤多类</a>")[1].split("</li>")[0], html.split("禤无类</a>")[1].split("</li>")[0]
+    assert all(tag in line for tag in tags)
+    assert [line.index(tag) for tag in tags] == sorted(line.index(tag) for tag in tags)
+    assert not any(tag in other for tag in tags)

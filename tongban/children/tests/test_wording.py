@@ -23,7 +23,7 @@ def old(children) -> str:
 
 def new(children) -> str:
     detail = link_maker("children:detail")
-    return "".join(child_line(c, detail(c.pk)) for c in children)
+    return "".join(child_line(c, detail(c.pk), [cc.category.name for cc in c.categories.all()]) for c in children)
 
 
 def a_child(pk: int, *, parent: bool = True, masked: str = "", categories=()) -> SimpleNamespace:

@@ -4,7 +4,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from tongban.core.forms import FormRenderer
+from tongban.core.forms import FormRenderer, NameChoiceField
 
 
 class Choices(forms.Form):
@@ -31,3 +31,32 @@ def test_a_select_is_written_exactly_as_djangos_templates_write_it(data):
 def test_the_project_renders_its_forms_with_it(settings):
     assert settings.FORM_RENDERER == "tongban.core.forms.FormRenderer"
     assert 'selected>达拉特旗</option>' in str(Choices({"region": "150621"})["region"])
+
+
+def _region_forms(data):
+    from tongban.regions.models import Region
+
+    townships = Region.objects.filter(code__startswith="150621", level__lte=Region.Level.TOWNSHIP)
+
+    class Ours(forms.Form):
+        region = NameChoiceField(queryset=townships, required=False, empty_label="全部")
+
+    class Djangos(forms.Form):
+        region = forms.ModelChoiceField(queryset=townships, required=False, empty_label="全部")
+
+    return Ours(data), Djangos(data), townships
+
+
+@pytest.mark.django_db
+def test_a_choice_of_records_by_name_offers_and_cleans_them_as_djangos_own_field():
+    township = _region_forms(None)[2].order_by("code").last()
+    for data in (None, {"region": str(township.pk)}, {"region": "0"}):
+        ours, django, townships = _region_forms(data)
+        assert townships.count() > 5
+        assert str(ours["region"]) == str(django["region"])
+        if data:
+            assert ours.is_valid() == django.is_valid()
+            assert ours.errors == django.errors
+    ours = _region_forms({"region": str(township.pk)})[0]
+    assert ours.is_valid() and ours.cleaned_data["region"] == township
+    assert f'<option value="{township.pk}" selected>{township.name}</option>' in str(ours["region"])
