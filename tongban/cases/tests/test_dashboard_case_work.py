@@ -158,6 +158,10 @@ def test_the_to_do_lists_show_the_first_records_and_count_them_all(client, monke
     page = client.get("/").content.decode()
     for key in ("tasks-overdue", "tasks-today", "assessments-due"):
         assert f'data-count="{key}">3<' in page, key
+    # Each line leads to its case.
+    assert f'href="/cases/{work.tasks_overdue[0].goal.plan.case_id}/#plan"' in page
+    assert f'href="/cases/{work.assessments_due[0].pk}/#assessments"' in page
+    assert 'href="/cases/?stage=plan&amp;mine=1"' in page
     signed_in(client, "lead_dalate")
     assert 'data-count="awaiting-approval">3<' in client.get("/").content.decode()
 
@@ -173,7 +177,9 @@ def test_the_warnings_show_the_first_cases_and_count_them_all(client, monkeypatc
     assert [c.pk for c in warnings.no_contact] == [quiet[2].pk, quiet[1].pk]
     assert warnings.no_contact_count == 3
     signed_in(client, "worker_dalate")
-    assert 'data-count="no-contact">3<' in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert 'data-count="no-contact">3<' in page
+    assert f'<a href="/cases/{quiet[2].pk}/">' in page and f'<a href="/cases/{quiet[0].pk}/">' not in page
 
 
 def test_a_visit_at_home_counts_as_a_contact():

@@ -1,20 +1,26 @@
-"""Links made once per page are the ones reverse() gives for each row."""
+"""Links to records written by the `link` filter are the addresses {% url %} writes, under any script prefix."""
 
 import pytest
-from django.urls import reverse
+from django.template import Context, Template
+from django.urls import get_script_prefix, set_script_prefix
 
-from tongban.core.links import link_maker
-
-
-@pytest.mark.parametrize(("viewname", "args"), [("children:detail", []), ("cases:session", [12]),
-                                                 ("cases:detail", []), ("activities:detail", [])])
-def test_a_made_link_is_the_reversed_one(viewname, args):
-    link = link_maker(viewname, *args)
-
-    for pk in (1, 9, 42, 100000, 918273645):
-        assert link(pk) == reverse(viewname, args=[*args, pk])
+TEMPLATE = Template("{% load links %}{% for pk in ids %}{{ pk|link:'cases:detail' }} {% url 'cases:detail' pk %}|"
+                    "{% endfor %}{{ 7|link:'children:detail' }} {% url 'children:detail' 7 %}")
 
 
-def test_a_key_that_is_not_a_number_is_refused():
-    with pytest.raises(ValueError):
-        link_maker("cases:session", 1)("1/../2")
+def pairs() -> list[list[str]]:
+    return [pair.split(" ") for pair in TEMPLATE.render(Context({"ids": [1, 42, 918273645, 10**12]})).split("|")]
+
+
+@pytest.mark.parametrize("prefix", ["/", "/tongban/"])
+def test_the_link_filter_writes_what_the_url_tag_writes(prefix):
+    before = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        written = pairs()
+    finally:
+        set_script_prefix(before)
+
+    assert len(written) == 5
+    assert all(ours == djangos and ours.startswith(prefix) for ours, djangos in written)
+    assert written[1][0] == f"{prefix}cases/42/"
