@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from tongban.accounts.access import access, cases_q, may_read_counselling_notes
 from tongban.cases.choices import Domain, Level
@@ -54,7 +55,11 @@ def cases_in_full(user: Any) -> QuerySet[Case]:
     readers = may_read_counselling_notes(user)
     sessions = ServiceSession.objects.select_related("worker")
     if readers:
-        sessions = sessions.prefetch_related("attachments")
+        # The page shows how many files each session keeps: counted with the sessions, not prefetched as a queryset
+        # per session (for a case of 110 sessions that cost more than reading them).
+        files = (Attachment.objects.filter(session=OuterRef("pk")).order_by().values("session")
+                 .annotate(n=Count("pk")).values("n"))
+        sessions = sessions.annotate(attachment_count=Coalesce(Subquery(files, output_field=IntegerField()), 0))
     else:
         sessions = sessions.defer("notes")
     return cases_visible_to(user).select_related(

@@ -99,7 +99,7 @@ def session_line(s: Any, url: str, *, may_read_notes: bool) -> SafeString:
     if may_read_notes:
         if s.notes:
             text += f'<span class="muted notes">{_e(Truncator(s.notes).chars(160))}</span>'
-        n = len(s.attachments.all())
+        n = s.attachment_count
         if n:
             text += f'<span class="tag">{ngettext("%(n)s attachment", "%(n)s attachments", n) % {"n": n}}</span>'
     return mark_safe(text + "\n    </li>")  # noqa: S308 - every value is escaped above

@@ -158,3 +158,20 @@ def test_anonymous_visitors_get_no_attachment(client):
     response = client.get(f"/cases/attachments/{kept.pk}/")
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(("username", "shown"), [("worker_dalate", True), ("lead_dalate", True),
+                                                 ("bureau_ordos", False)])
+def test_the_case_page_counts_each_sessions_files_for_those_who_may_read_its_notes(client, username, shown):
+    case, s = a_session()
+    bare = session(case)
+    for name in ("a.pdf", "b.pdf"):
+        services.attachment_add(actor=cast("worker_dalate"), session=s, upload=upload(name, PDF))
+    signed_in(client, username)
+
+    lines = client.get(f"/cases/{case.pk}/").content.decode().split('<li class="record">')
+
+    with_files = next(line for line in lines if f"/sessions/{s.pk}/" in line)
+    without = next(line for line in lines if f"/sessions/{bare.pk}/" in line)
+    assert (">2个附件<" in with_files) is shown
+    assert "attachment" not in without and "附件" not in without

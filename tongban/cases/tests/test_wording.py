@@ -90,7 +90,8 @@ OLD_SESSIONS = Template((Path(__file__).parent / "session_as_template.html").rea
 def a_session(pk: int, *, notes: str = "", attachments: int = 0, participants: str = "") -> SimpleNamespace:
     return SimpleNamespace(pk=pk, held_on=date(2025, 3, pk), get_kind_display=shown("个案<辅导>"), minutes=45 + pk,
                            worker=TRICKY, participants=participants, notes=notes,
-                           attachments=SimpleNamespace(all=shown([object()] * attachments)))
+                           attachments=SimpleNamespace(all=shown([object()] * attachments)),
+                           attachment_count=attachments)
 
 
 SESSIONS = [a_session(1), a_session(2, notes=TRICKY * 10, attachments=1, participants="奶奶 & 孩子"),
