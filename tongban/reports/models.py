@@ -106,7 +106,8 @@ class CaseArea(models.Model):
     those rows counts each child served once.
 
     Kept by database triggers (case_areas.py) for every case written, moved to another child or project, opened or
-    closed on other days, and every child moved or corrected."""
+    closed on other days or moved to another stage, every child moved or corrected, and every session and home visit
+    written."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True,
                                 related_name="+")
@@ -122,6 +123,12 @@ class CaseArea(models.Model):
     ethnicity = models.CharField(max_length=10, default="")
     birth_date = models.DateField(null=True)
     created_at = models.DateTimeField(null=True)
+    # What the dashboards' warning of cases without contact tests (cases/reminders.no_contact): the case's stage,
+    # its child's risk level, the day of the case's latest session and of its child's latest home visit.
+    stage = models.CharField(max_length=12, default="")
+    risk = models.CharField(max_length=10, default="")
+    last_session = models.DateField(null=True)
+    last_visit = models.DateField(null=True)
 
     class Meta:
         indexes = [models.Index(fields=["area", "project", "case"], name="case_area_idx"),

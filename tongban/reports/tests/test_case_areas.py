@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from tongban.cases import services as case_services
-from tongban.cases.models import Case
-from tongban.cases.tests.factories import make_case, move
+from tongban.cases.models import Case, ServiceSession
+from tongban.cases.tests.factories import bring_to, make_case, move, session
 from tongban.children import services as child_services
-from tongban.children.models import Child, ChildCategory, DifficultyCategory
+from tongban.children.models import Child, ChildCategory, DifficultyCategory, HomeVerification
 from tongban.children.tests.factories import make_child, reload, village
 from tongban.organisations.models import Project
 from tongban.regions.models import Region
@@ -32,8 +32,16 @@ pytestmark = pytest.mark.django_db
 FAR = date(9999, 12, 31)  # the end of a case still open
 
 
+def days_ago(n: int) -> date:
+    return date.today() - timedelta(days=n)
+
+
 def placed_from_cases() -> dict[int, tuple]:
     cases = list(Case.objects.select_related("child__region__parent__parent"))
+    last_session = dict(ServiceSession.objects.values("case_id").annotate(day=Max("held_on"))
+                        .values_list("case_id", "day"))
+    last_visit = dict(HomeVerification.objects.values("child_id").annotate(day=Max("visited_on"))
+                      .values_list("child_id", "day"))
 
     def earlier_end(case: Case, same_project: bool) -> date | None:
         ends = [c.closed_on or FAR for c in cases if c.child_id == case.child_id
@@ -43,12 +51,14 @@ def placed_from_cases() -> dict[int, tuple]:
 
     return {c.pk: (area_of(c.child.region), c.project_id, c.child_id, c.child.project_id, c.opened_on, c.closed_on,
                    earlier_end(c, False), earlier_end(c, True), c.child.sex, c.child.ethnicity, c.child.birth_date,
-                   c.child.created_at) for c in cases}
+                   c.child.created_at, c.stage, c.child.risk, last_session.get(c.pk), last_visit.get(c.child_id))
+            for c in cases}
 
 
 def table() -> dict[int, tuple]:
     return {r.case_id: (r.area, r.project, r.child, r.child_project, r.opened_on, r.closed_on, r.earlier_end,
-                        r.earlier_end_in_project, r.sex, r.ethnicity, r.birth_date, r.created_at)
+                        r.earlier_end_in_project, r.sex, r.ethnicity, r.birth_date, r.created_at, r.stage, r.risk,
+                        r.last_session, r.last_visit)
             for r in CaseArea.objects.all()}
 
 
@@ -129,6 +139,67 @@ def test_cases_inserted_moved_and_removed_in_bulk_are_placed():
     Case.objects.filter(pk__in=[c.pk for c in made]).update(child=children[0])
     assert_exact()
     Case.objects.filter(pk__in=[c.pk for c in made]).delete()
+    assert_exact()
+
+
+def test_a_cases_latest_session_is_kept_as_sessions_are_recorded_moved_and_removed():
+    case = bring_to(make_case(name="吕小八"), "intervention")
+    other = bring_to(make_case(name="吕小九", region=village("150621", index=9)), "intervention")
+    first, latest = session(case, on=days_ago(40)), session(case, on=days_ago(5))
+    assert CaseArea.objects.get(pk=case.pk).last_session == days_ago(5)
+    assert_exact()
+
+    ServiceSession.objects.filter(pk=latest.pk).update(held_on=days_ago(50))  # a day typed wrong, corrected
+    assert CaseArea.objects.get(pk=case.pk).last_session == days_ago(40)
+    ServiceSession.objects.filter(pk=first.pk).update(case=other)  # recorded on the wrong case
+    assert (CaseArea.objects.get(pk=case.pk).last_session, CaseArea.objects.get(pk=other.pk).last_session) == (
+        days_ago(50), days_ago(40))
+    assert_exact()
+    ServiceSession.objects.filter(case=case).delete()
+    assert CaseArea.objects.get(pk=case.pk).last_session is None
+    ServiceSession.objects.bulk_create([ServiceSession(case=case, worker=cast("worker_dalate"), held_on=days_ago(n),
+                                                       kind="counselling", minutes=30) for n in (9, 3, 7)])
+    assert CaseArea.objects.get(pk=case.pk).last_session == days_ago(3)
+    ServiceSession.objects.filter(case=case, held_on=days_ago(3)).update(notes="补记")  # no day changed
+    assert CaseArea.objects.get(pk=case.pk).last_session == days_ago(3)
+    assert_exact()
+
+
+def test_a_childs_latest_home_visit_is_kept_on_each_of_its_cases():
+    case = make_case(name="施小十")
+    Case.objects.create(child=case.child, project_id=case.project_id, team_id=case.team_id, worker_id=case.worker_id,
+                        opened_on=days_ago(400), stage_since=days_ago(300), stage="ended", closed_on=days_ago(300),
+                        exit_reason="goals_met", reason="早先的个案")
+    visit = child_services.home_verification_record(
+        actor=cast("lead_dalate"), child=reload(case.child), visited_on=days_ago(12), child_seen=True,
+        guardian_present=True)
+
+    def kept() -> list[date | None]:
+        return list(CaseArea.objects.filter(child=case.child_id).values_list("last_visit", flat=True))
+
+    assert kept() == [days_ago(12)] * 2
+    assert_exact()
+
+    HomeVerification.objects.filter(pk=visit.pk).update(visited_on=days_ago(2))
+    assert kept() == [days_ago(2)] * 2
+    elsewhere = make_child(name="施小十一", with_id=False)
+    HomeVerification.objects.filter(pk=visit.pk).update(child=elsewhere)  # the visit was of another child
+    assert kept() == [None] * 2
+    HomeVerification.objects.filter(pk=visit.pk).update(child=case.child)
+    HomeVerification.objects.filter(pk=visit.pk).delete()
+    assert kept() == [None] * 2
+    assert_exact()
+
+
+def test_a_cases_stage_and_its_childs_risk_are_kept():
+    case = make_case(name="孔小二")
+    move(case, "assessment")
+    assert CaseArea.objects.get(pk=case.pk).stage == "assessment"
+    child_services.child_update(actor=cast("lead_dalate"), child=reload(case.child), risk="critical")
+    assert CaseArea.objects.get(pk=case.pk).risk == "critical"
+    Child.objects.filter(pk=case.child_id).update(risk="medium")
+    Case.objects.filter(pk=case.pk).update(stage="ended", closed_on=days_ago(1), exit_reason="goals_met")
+    assert (CaseArea.objects.get(pk=case.pk).risk, CaseArea.objects.get(pk=case.pk).stage) == ("medium", "ended")
     assert_exact()
 
 
