@@ -99,15 +99,12 @@ def _banner_q(user: Any) -> Q | None:
     return cases_by_area_q(user, area="area", project="project")
 
 
-def open_case_rows(user: Any, counties: list[int]) -> QuerySet[CaseArea]:
-    """The kept rows (reports.CaseArea) of the open cases the user answers for. A team lead's banner is read by area:
-    `counties`, the ids of the user's regions at county level or above (the only ones a row's area can be), let the
-    database read the banner's rows from their index instead of the whole table. Anyone else's open cases are chosen
-    as responsible_cases() does."""
+def banner_rows(user: Any, counties: list[int]) -> QuerySet[CaseArea] | None:
+    """A team lead's cases as their kept rows (reports.CaseArea, which also keeps each case's stage), read by area
+    from the rows' index: `counties` are the ids of the user's regions at county level or above, the only areas a row
+    can have. None for anyone else, whose cases are chosen through the cases themselves."""
     by_area = _banner_q(user)
-    if by_area is not None:
-        return CaseArea.objects.filter(by_area, area__in=counties, stage__in=OPEN_STAGES)
-    return CaseArea.objects.filter(case__in=responsible_cases(user).filter(stage__in=OPEN_STAGES).values("pk"))
+    return None if by_area is None else CaseArea.objects.filter(by_area, area__in=counties)
 
 
 def responsible_children(user: Any) -> QuerySet[Child]:
@@ -123,8 +120,19 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
     if scope.role not in (Role.WORKER, Role.TEAM_LEAD):
         return None
     today = today or date.today()
+    regions = list(Region.objects.filter(scope.region_q()).values_list("pk", "level"))
     cases = responsible_cases(user)
-    counts = stage_counts(cases)
+    # A team lead's banner is counted and chosen from the cases' kept rows where they say enough (id, stage): its
+    # 5,000 cases are not looked up one by one for each list.
+    rows = banner_rows(user, [pk for pk, level in regions if level <= Region.Level.COUNTY])
+
+    def ids(*stages: str) -> QuerySet[Any]:
+        """The ids of the cases answered for, of these stages (of any when none is named)."""
+        if rows is None:
+            return (cases.filter(stage__in=stages) if stages else cases).values("pk")
+        return (rows.filter(stage__in=stages) if stages else rows).values("case_id")
+
+    counts = stage_counts(cases if rows is None else rows)
     tasks = (Task.objects.filter(owner=user, done_on__isnull=True, goal__plan__case__stage__in=OPEN_STAGES)
              .order_by("due_on", "pk"))
     # The rows shown load only what the lists show: a file's other fields (its welfare list decoded, its encrypted
@@ -133,14 +141,15 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
                                                                            "goal__plan__case__child__name")
     overdue, overdue_count = first_and_count(tasks.filter(due_on__lt=today), with_case)
     due_today, today_count = first_and_count(tasks.filter(due_on=today), with_case)
-    assessments, assessments_count = assessments_due(cases, today)
+    assessments, assessments_count = assessments_due(
+        cases if rows is None else Case.objects.filter(pk__in=ids(Stage.ASSESSMENT, Stage.EVALUATION)), today)
     follow_ups, follow_ups_count = first_and_count(
-        FollowUp.objects.filter(case__in=cases.values("pk"), case__stage=Stage.FOLLOW_UP, done_on__isnull=True,
+        FollowUp.objects.filter(case__in=ids(), case__stage=Stage.FOLLOW_UP, done_on__isnull=True,
                                 due_on__lte=today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)).order_by("due_on", "pk"),
         FollowUp.objects.select_related("case__child").only("months", "due_on", "case__child__name"))
     is_lead = scope.role == Role.TEAM_LEAD
     waiting, waiting_count = first_and_count(
-        Approval.objects.filter(state=ApprovalState.PENDING, case__in=cases.values("pk"))
+        Approval.objects.filter(state=ApprovalState.PENDING, case__in=ids())
         .order_by("submitted_at", "pk"),
         Approval.objects.select_related("case__child", "submitted_by")) if is_lead else ([], 0)
     return CaseWork(
@@ -151,7 +160,8 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
         follow_ups_due=follow_ups, follow_ups_due_count=follow_ups_count,
         awaiting_approval=waiting, awaiting_approval_count=waiting_count,
         decisions=[] if is_lead else decisions(cases, today),
-        warnings=early_warnings(user, today),
+        warnings=early_warnings(user, today, regions, CaseArea.objects.filter(case__in=ids(*OPEN_STAGES))
+                                if rows is None else rows.filter(stage__in=OPEN_STAGES)),
         is_lead=is_lead,
     )
 
@@ -278,18 +288,18 @@ def in_order(qs: QuerySet[Any], rows: list[tuple[Any, ...]]) -> list[Any]:
     return [found[row[0]] for row in rows if row[0] in found]
 
 
-def early_warnings(user: Any, today: date) -> Warnings:
-    # The area's villages named by id as well (one small query): PostgreSQL then reads a banner's files from the
-    # area's index by village instead of testing every file of the project against the area's list, welfare
-    # text included (lead's welfare gaps 53 → 15 ms). The scope's own condition stays: this only narrows it.
-    regions = list(Region.objects.filter(scope_for(user).region_q()).values_list("pk", "level"))
+def early_warnings(user: Any, today: date, regions: list[tuple[int, int]], open_rows: QuerySet[CaseArea]) -> Warnings:
+    """The warnings of the user's area (`regions`: the ids and levels of the user's regions) and open cases (their
+    kept rows)."""
+    # The area's villages named by id as well: PostgreSQL then reads a banner's files from the area's index by
+    # village instead of testing every file of the project against the area's list, welfare text included (lead's
+    # welfare gaps 53 → 15 ms). The scope's own condition stays: this only narrows it.
     children = responsible_children(user).filter(region_id__in=[pk for pk, _level in regions])
-    counties = [pk for pk, level in regions if level <= Region.Level.COUNTY]
     categories = {code: (pk, name) for code, pk, name in DifficultyCategory.objects.filter(
         code__in=list(ENTITLEMENTS)).values_list("code", "pk", "name")}
     names = {code: name for code, (_pk, name) in categories.items()}
     ids = {code: pk for code, (pk, _name) in categories.items()}
-    quiet, quiet_count = shown_and_counted(no_contact(open_case_rows(user, counties), today), "last_contact")
+    quiet, quiet_count = shown_and_counted(no_contact(open_rows, today), "last_contact")
     no_contact_cases = in_order(Case.objects.select_related("child").only("child__name", "child__risk"), quiet)
     last_contact = {row[0]: row[2] for row in quiet}
     for case in no_contact_cases:

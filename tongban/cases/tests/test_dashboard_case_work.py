@@ -10,7 +10,7 @@ from tongban.cases import reminders, services
 from tongban.cases.choices import OPEN_STAGES, Stage
 from tongban.cases.models import Case
 from tongban.cases.reminders import case_work
-from tongban.cases.tests.factories import bring_to, days_ago, make_case, reload, session, write_plan
+from tongban.cases.tests.factories import bring_to, days_ago, make_case, move, reload, session, write_plan
 from tongban.children.models import Child, ChildCategory, HomeVerification
 from tongban.children.tests.factories import make_child, make_member
 from tongban.testing import cast, signed_in
@@ -35,6 +35,9 @@ def test_my_cases_by_stage_match_the_records():
     assert by_stage["intake"] == Case.objects.filter(worker=cast("worker_dalate"), stage="intake").count() == 2
     assert by_stage["assessment"] == 1
     assert sum(by_stage.values()) == 3
+    # The team lead counts the team's cases, whoever works them.
+    by_stage = {stage: n for stage, _label, n in case_work(cast("lead_dalate")).by_stage}
+    assert (by_stage["intake"], by_stage["assessment"], sum(by_stage.values())) == (3, 1, 4)
 
 
 def test_the_lead_counts_every_case_of_the_team():
@@ -75,9 +78,12 @@ def test_assessments_due_are_first_assessments_and_re_assessments_at_evaluation(
     evaluating = bring_to(make_case(), Stage.EVALUATION)
     bring_to(make_case(), Stage.PLAN)
 
+    colleagues = move(make_case(worker="worker_dalate_1"), Stage.ASSESSMENT, by="worker_dalate_1")
+
     due = {c.pk for c in case_work(cast("worker_dalate")).assessments_due}
 
     assert due == {waiting.pk, evaluating.pk}
+    assert {c.pk for c in case_work(cast("lead_dalate")).assessments_due} == {waiting.pk, evaluating.pk, colleagues.pk}
 
 
 def test_follow_ups_due_within_a_week_are_shown():
@@ -89,6 +95,8 @@ def test_follow_ups_due_within_a_week_are_shown():
     due = case_work(cast("worker_dalate")).follow_ups_due
 
     assert [f.pk for f in due] == [first.pk]
+    assert [f.pk for f in case_work(cast("lead_dalate")).follow_ups_due] == [first.pk]
+    assert case_work(cast("lead_etuoke")).follow_ups_due == []
 
 
 def test_the_lead_sees_what_waits_for_approval_and_the_worker_sees_the_decision():
