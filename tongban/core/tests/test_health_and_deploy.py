@@ -124,3 +124,11 @@ def test_seed_demo_if_empty_leaves_a_filled_database_alone(capsys):
     call_command("seed_demo", "--if-empty")
     assert "demo data not loaded" in capsys.readouterr().out
     assert User.objects.count() == users
+
+
+def test_a_web_process_keeps_what_it_loaded_at_start_out_of_the_garbage_collectors_reach():
+    script = ("import gc, sys, tongban.wsgi; "
+              "sys.exit(0 if gc.get_freeze_count() > 100_000 and 'tongban.cases.views' in sys.modules else 1)")
+    result = subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=production_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
