@@ -41,7 +41,9 @@ def dashboard_figures(user: Any) -> list[Figure]:
         return volunteer_figures(user)
     if scope.is_empty:
         return []
-    regions = regions_visible_to(user)
+    places = regions_visible_to(user).aggregate(
+        townships=Count("pk", filter=Q(level=Region.Level.TOWNSHIP)),
+        villages=Count("pk", filter=Q(level=Region.Level.VILLAGE)))
     # Counted over columns of the area's list index (never null), not the primary key: PostgreSQL then counts
     # a banner's files from that index alone instead of reading every file of the city.
     children = children_visible_to(user).aggregate(
@@ -55,8 +57,8 @@ def dashboard_figures(user: Any) -> list[Figure]:
         Figure("projects", _("Service projects"), projects_visible_to(user).count()),
         Figure("teams", _("Project teams"), teams_visible_to(user).count()),
         Figure("sites", _("Youth homes and project points"), sites_visible_to(user).count()),
-        Figure("townships", _("Townships and streets"), regions.at_level(Region.Level.TOWNSHIP).count()),
-        Figure("villages", _("Villages and communities"), regions.at_level(Region.Level.VILLAGE).count()),
+        Figure("townships", _("Townships and streets"), places["townships"]),
+        Figure("villages", _("Villages and communities"), places["villages"]),
         Figure("organisations", _("Organisations"), organisations_visible_to(user).count()),
         Figure("users", _("Colleagues with accounts"), users_visible_to(user).count()),
         *community_figures(user),

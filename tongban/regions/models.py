@@ -8,9 +8,6 @@ class RegionQuerySet(models.QuerySet["Region"]):
         """The region itself and every region below it."""
         return self.filter(path__startswith=region.path)
 
-    def at_level(self, level: int) -> "RegionQuerySet":
-        return self.filter(level=level)
-
 
 class Region(models.Model):
     class Level(models.IntegerChoices):
