@@ -221,10 +221,11 @@ def cases_of_visible_children_q(user: Any) -> Q:
     return Q(pk__in=[])
 
 
-def cases_by_area_q(user: Any, *, area: str, project: str) -> Q | None:
+def cases_by_area_q(user: Any, *, area: str, project: str, worker: str = "") -> Q | None:
     """cases_q(user) said of a summary kept by area (the child's region at county level or above, see
     reports.models.SessionDay) and project, or None when the user's cases are chosen by more than that: a social
-    worker's own cases, an area below a county, a role that keeps no cases. Callers then count the records."""
+    worker's own cases (unless the summary keeps each case's worker, in the column `worker`), an area below a county,
+    a role that keeps no cases. Callers then count the records."""
     scope = scope_for(user)
     if scope.everything:
         return Q()
@@ -232,13 +233,14 @@ def cases_by_area_q(user: Any, *, area: str, project: str) -> Q | None:
         return scope.project_q(project)
     if scope.role == Role.BUREAU:
         region = user.region
-    elif scope.role == Role.TEAM_LEAD:
+    elif scope.role == Role.TEAM_LEAD or (scope.role == Role.WORKER and worker):
         region = user.team.region
     else:
         return None
     if region.level > Region.Level.COUNTY or (region.path,) != scope.region_paths:
         return None
-    return scope.region_q(area) & scope.project_q(project)
+    q = scope.region_q(area) & scope.project_q(project)
+    return q & Q(**{worker: user.pk}) if scope.role == Role.WORKER else q
 
 
 def children_by_area_q(user: Any, *, area: str, project: str) -> Q | None:

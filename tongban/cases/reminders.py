@@ -79,31 +79,21 @@ class CaseWork:
 
 
 def responsible_cases(user: Any) -> QuerySet[Case]:
-    """A worker answers for their own cases, a team lead for the cases of the team's region.
-
-    A team lead's banner is read from reports.CaseArea (each case's project and its child's area, kept by the
-    database): the banner's 5,000 cases from one index, instead of joining a project's cases to the banner's 16,000
-    children on every dashboard query. A team of an area below a county is chosen through the children."""
+    """A worker answers for their own cases, a team lead for the cases of the team's region."""
     if scope_for(user).role == Role.WORKER:
         return cases_visible_to(user).filter(worker=user)
-    by_area = _banner_q(user)
-    if by_area is not None:
-        return Case.objects.filter(pk__in=CaseArea.objects.filter(by_area).values("case_id"))
     return cases_visible_to(user)
 
 
-def _banner_q(user: Any) -> Q | None:
-    """A team lead's cases said of reports.CaseArea, where the team's area is a county or above; else None."""
-    if scope_for(user).role != Role.TEAM_LEAD:
+def kept_rows(user: Any, counties: list[int]) -> QuerySet[CaseArea] | None:
+    """The cases a worker or team lead answers for, as their kept rows (reports.CaseArea: each case's project, worker
+    and stage and its child's area, kept by the database), read from the rows' indexes instead of joining the cases
+    to the area's 16,000 children for each list: `counties` are the ids of the user's regions at county level or
+    above, the only areas a row can have. None where the rows cannot say whose cases they are (a team of an area
+    below a county): the cases themselves are read then."""
+    if scope_for(user).role not in (Role.WORKER, Role.TEAM_LEAD):
         return None
-    return cases_by_area_q(user, area="area", project="project")
-
-
-def banner_rows(user: Any, counties: list[int]) -> QuerySet[CaseArea] | None:
-    """A team lead's cases as their kept rows (reports.CaseArea, which also keeps each case's stage), read by area
-    from the rows' index: `counties` are the ids of the user's regions at county level or above, the only areas a row
-    can have. None for anyone else, whose cases are chosen through the cases themselves."""
-    by_area = _banner_q(user)
+    by_area = cases_by_area_q(user, area="area", project="project", worker="worker")
     return None if by_area is None else CaseArea.objects.filter(by_area, area__in=counties)
 
 
@@ -122,9 +112,9 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
     today = today or date.today()
     regions = list(Region.objects.filter(scope.region_q()).values_list("pk", "level"))
     cases = responsible_cases(user)
-    # A team lead's banner is counted and chosen from the cases' kept rows where they say enough (id, stage): its
-    # 5,000 cases are not looked up one by one for each list.
-    rows = banner_rows(user, [pk for pk, level in regions if level <= Region.Level.COUNTY])
+    # Counted and chosen from the cases' kept rows where they say enough (id, stage): a banner's 5,000 cases, or a
+    # worker's, are not looked up one by one for each list.
+    rows = kept_rows(user, [pk for pk, level in regions if level <= Region.Level.COUNTY])
 
     def ids(*stages: str) -> QuerySet[Any]:
         """The ids of the cases answered for, of these stages (of any when none is named)."""
@@ -159,19 +149,20 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
         assessments_due=assessments, assessments_due_count=assessments_count,
         follow_ups_due=follow_ups, follow_ups_due_count=follow_ups_count,
         awaiting_approval=waiting, awaiting_approval_count=waiting_count,
-        decisions=[] if is_lead else decisions(cases, today),
+        decisions=[] if is_lead else decisions(ids(), today),
         warnings=early_warnings(user, today, regions, CaseArea.objects.filter(case__in=ids(*OPEN_STAGES))
                                 if rows is None else rows.filter(stage__in=OPEN_STAGES)),
         is_lead=is_lead,
     )
 
 
-def decisions(cases: QuerySet[Case], today: date) -> list[Approval]:
-    """The lead's latest decisions on these cases, of the last DECISIONS_DAYS: the few decided since then are read
-    from their index and each tested against the cases (on SQLite the cases would otherwise be walked first)."""
+def decisions(case_ids: QuerySet[Any], today: date) -> list[Approval]:
+    """The lead's latest decisions on the cases of these ids, of the last DECISIONS_DAYS: the few decided since then
+    are read from their index and each tested against the cases (on SQLite the cases would otherwise be walked
+    first)."""
     since = timezone.make_aware(datetime.combine(today - timedelta(days=DECISIONS_DAYS), time.min))
     return list(Approval.objects.alias(plain_case=NotAnIndexKey(F("case_id"), output_field=models.BigIntegerField()))
-                .filter(plain_case__in=cases.values("pk"), decided_at__gte=since)
+                .filter(plain_case__in=case_ids, decided_at__gte=since)
                 .exclude(state=ApprovalState.PENDING).select_related("case__child", "decided_by")
                 .order_by("-decided_at", "-pk")[:10])
 

@@ -1,7 +1,9 @@
 """The area and project of each case, with what the statistics count the children served by (CaseArea), kept exact
 by database triggers on SQLite and PostgreSQL, as the sessions' summary is (session_days.py says why triggers): a
-case added, removed, moved to another child or project (merges, transfers), opened or closed on another day; its
-child moved to another region or project, or corrected in sex, ethnicity, birth date or day of opening."""
+case added, removed, moved to another child or project (merges, transfers), opened or closed on another day, handed
+to another worker or moved to another stage; its child moved to another region or project, or corrected in sex,
+ethnicity, birth date, day of opening or risk level; a session of the case, or a home visit of its child, recorded,
+moved or removed (the days of the latest of each, which the dashboards' warning of cases without contact reads)."""
 
 from typing import Any
 
@@ -12,7 +14,7 @@ from tongban.reports.session_days import _AREA_OF_REGION, _changed, pg_function
 
 TABLE = "reports_casearea"
 _KEPT = ("area", "project", "child", "child_project", "opened_on", "closed_on", "sex", "ethnicity", "birth_date",
-         "created_at", "stage", "risk", "last_session", "last_visit")
+         "created_at", "worker", "stage", "risk", "last_session", "last_visit")
 
 # The day of the latest session of the case, and of the latest home visit of the child, of a row of the table.
 _LAST_SESSION = "(SELECT MAX(s.held_on) FROM cases_servicesession s WHERE s.case_id = {case})"
@@ -33,7 +35,8 @@ def _cases(rows: str, case: str = "c") -> str:
     return f"""SELECT {case}.id AS case_id, {_AREA_OF_REGION.format(region="ch.region_id")} AS area,
         {case}.project_id AS project, {case}.child_id AS child, ch.project_id AS child_project,
         {case}.opened_on AS opened_on, {case}.closed_on AS closed_on, ch.sex AS sex, ch.ethnicity AS ethnicity,
-        ch.birth_date AS birth_date, ch.created_at AS created_at, {case}.stage AS stage, ch.risk AS risk,
+        ch.birth_date AS birth_date, ch.created_at AS created_at, {case}.worker_id AS worker, {case}.stage AS stage,
+        ch.risk AS risk,
         {_LAST_SESSION.format(case=f"{case}.id")} AS last_session,
         {_LAST_VISIT.format(child=f"{case}.child_id")} AS last_visit {source}"""
 
@@ -48,7 +51,7 @@ def _earlier(children: str) -> str:
 
 
 _ONE = _cases("", "NEW")
-_CASE_FIELDS = ("child_id", "project_id", "opened_on", "closed_on", "stage")
+_CASE_FIELDS = ("child_id", "project_id", "opened_on", "closed_on", "worker_id", "stage")
 _CHILD_FIELDS = ("region_id", "project_id", "sex", "ethnicity", "birth_date", "created_at", "risk")
 _CHILD_CHANGED = f"""UPDATE {TABLE} SET area = {_AREA_OF_REGION.format(region="NEW.region_id")},
     child_project = NEW.project_id, sex = NEW.sex, ethnicity = NEW.ethnicity, birth_date = NEW.birth_date,
@@ -94,6 +97,13 @@ SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
     "reports_case_area_visit_added", "reports_case_area_visit_removed", "reports_case_area_visit_moved")]
 
 
+def _moved(key: str, day: str) -> str:
+    """The cases (children) whose sessions (visits) an UPDATE statement moved to another case (child) or day: those
+    it took them from and those it gave them to."""
+    moved = f"FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.{key} <> n.{key} OR o.{day} <> n.{day}"
+    return f"SELECT o.{key} {moved} UNION SELECT n.{key} {moved}"
+
+
 _CONTACTS = {"sessions": "cases_servicesession", "visits": "children_homeverification"}
 _EVENTS = (("INSERT", "added", "NEW TABLE AS new_rows"), ("DELETE", "removed", "OLD TABLE AS old_rows"),
            ("UPDATE", "changed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
@@ -114,10 +124,7 @@ POSTGRESQL = [
     pg_function("reports_case_area_sessions_removed", [
         f"{_SESSIONS_RECOUNTED} WHERE case_id IN (SELECT case_id FROM old_rows)"]),
     pg_function("reports_case_area_sessions_changed", [
-        f"""{_SESSIONS_RECOUNTED} WHERE case_id IN (SELECT o.case_id FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE o.case_id <> n.case_id OR o.held_on <> n.held_on
-            UNION SELECT n.case_id FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE o.case_id <> n.case_id OR o.held_on <> n.held_on)"""]),
+        f"{_SESSIONS_RECOUNTED} WHERE case_id IN ({_moved('case_id', 'held_on')})"]),
     pg_function("reports_case_area_visits_added", [
         f"""UPDATE {TABLE} SET last_visit = n.day FROM (SELECT child_id, MAX(visited_on) AS day FROM new_rows
             GROUP BY child_id) n WHERE {TABLE}.child = n.child_id
@@ -125,10 +132,7 @@ POSTGRESQL = [
     pg_function("reports_case_area_visits_removed", [
         f"{_VISITS_RECOUNTED} WHERE child IN (SELECT child_id FROM old_rows)"]),
     pg_function("reports_case_area_visits_changed", [
-        f"""{_VISITS_RECOUNTED} WHERE child IN (SELECT o.child_id FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE o.child_id <> n.child_id OR o.visited_on <> n.visited_on
-            UNION SELECT n.child_id FROM old_rows o JOIN new_rows n ON n.id = o.id
-            WHERE o.child_id <> n.child_id OR o.visited_on <> n.visited_on)"""]),
+        f"{_VISITS_RECOUNTED} WHERE child IN ({_moved('child_id', 'visited_on')})"]),
     """CREATE TRIGGER reports_case_areas_added AFTER INSERT ON cases_case REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION reports_case_areas_added()""",
     """CREATE TRIGGER reports_case_areas_removed AFTER DELETE ON cases_case REFERENCING OLD TABLE AS old_rows

@@ -106,8 +106,8 @@ class CaseArea(models.Model):
     those rows counts each child served once.
 
     Kept by database triggers (case_areas.py) for every case written, moved to another child or project, opened or
-    closed on other days or moved to another stage, every child moved or corrected, and every session and home visit
-    written."""
+    closed on other days, moved to another stage or handed to another worker, every child moved or corrected, and
+    every session and home visit written."""
 
     case = models.OneToOneField("cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True,
                                 related_name="+")
@@ -123,8 +123,9 @@ class CaseArea(models.Model):
     ethnicity = models.CharField(max_length=10, default="")
     birth_date = models.DateField(null=True)
     created_at = models.DateTimeField(null=True)
-    # What the dashboards' warning of cases without contact tests (cases/reminders.no_contact): the case's stage,
+    # What the dashboards read of a worker's or a team's cases (cases/reminders.py): the case's worker and stage,
     # its child's risk level, the day of the case's latest session and of its child's latest home visit.
+    worker = models.BigIntegerField(null=True)
     stage = models.CharField(max_length=12, default="")
     risk = models.CharField(max_length=10, default="")
     last_session = models.DateField(null=True)
@@ -132,7 +133,9 @@ class CaseArea(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["area", "project", "case"], name="case_area_idx"),
-                   models.Index(fields=["child", "opened_on"], name="case_area_child_idx")]
+                   models.Index(fields=["child", "opened_on"], name="case_area_child_idx"),
+                   # A social worker's cases, by stage (the dashboard's lists).
+                   models.Index(fields=["worker", "stage", "area", "project", "case"], name="case_area_worker_idx")]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.area}"

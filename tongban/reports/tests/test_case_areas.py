@@ -51,14 +51,15 @@ def placed_from_cases() -> dict[int, tuple]:
 
     return {c.pk: (area_of(c.child.region), c.project_id, c.child_id, c.child.project_id, c.opened_on, c.closed_on,
                    earlier_end(c, False), earlier_end(c, True), c.child.sex, c.child.ethnicity, c.child.birth_date,
-                   c.child.created_at, c.stage, c.child.risk, last_session.get(c.pk), last_visit.get(c.child_id))
+                   c.child.created_at, c.worker_id, c.stage, c.child.risk, last_session.get(c.pk),
+                   last_visit.get(c.child_id))
             for c in cases}
 
 
 def table() -> dict[int, tuple]:
     return {r.case_id: (r.area, r.project, r.child, r.child_project, r.opened_on, r.closed_on, r.earlier_end,
-                        r.earlier_end_in_project, r.sex, r.ethnicity, r.birth_date, r.created_at, r.stage, r.risk,
-                        r.last_session, r.last_visit)
+                        r.earlier_end_in_project, r.sex, r.ethnicity, r.birth_date, r.created_at, r.worker, r.stage,
+                        r.risk, r.last_session, r.last_visit)
             for r in CaseArea.objects.all()}
 
 
