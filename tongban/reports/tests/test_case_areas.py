@@ -282,3 +282,22 @@ def test_the_children_served_are_counted_from_the_first_cases_when_areas_and_pro
     assert served_spans(cast("admin"), period) is not None
     assert served_spans(cast("worker_dalate"), period) is None  # their own cases: counted from the cases
     assert served_spans(cast("director_dalate"), period) is None  # keeps no cases
+
+
+@pytest.mark.parametrize("username", ["worker_dalate", "worker_dalate_1", "lead_dalate", "lead_etuoke", "pm_ordos",
+                                      "bureau_ordos"])
+def test_the_rows_said_of_a_users_cases_are_the_cases_they_see(username):
+    from tongban.accounts.access import cases_by_area_q
+    from tongban.cases.selectors import cases_visible_to
+
+    mine = make_case(name="冯小一").pk
+    colleagues = make_case(name="冯小二", worker="worker_dalate_1", region=village("150621", index=5)).pk
+    user = cast(username)
+    seen = set(cases_visible_to(user).values_list("pk", flat=True))
+
+    said = cases_by_area_q(user, area="area", project="project", worker="worker")
+
+    assert said is not None
+    assert set(CaseArea.objects.filter(said).values_list("case_id", flat=True)) == seen
+    assert seen & {mine, colleagues} == {"worker_dalate": {mine}, "worker_dalate_1": {colleagues},
+                                         "lead_etuoke": set()}.get(username, {mine, colleagues})
