@@ -5,6 +5,7 @@ to another worker or moved to another stage; its child moved to another region o
 ethnicity, birth date, day of opening or risk level; a session of the case, or a home visit of its child, recorded,
 moved or removed (the days of the latest of each, which the dashboards' warning of cases without contact reads)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
@@ -16,9 +17,74 @@ TABLE = "reports_casearea"
 _KEPT = ("area", "project", "child", "child_project", "opened_on", "closed_on", "sex", "ethnicity", "birth_date",
          "created_at", "worker", "stage", "risk", "last_session", "last_visit")
 
-# The day of the latest session of the case, and of the latest home visit of the child, of a row of the table.
-_LAST_SESSION = "(SELECT MAX(s.held_on) FROM cases_servicesession s WHERE s.case_id = {case})"
-_LAST_VISIT = "(SELECT MAX(v.visited_on) FROM children_homeverification v WHERE v.child_id = {child})"
+
+@dataclass(frozen=True)
+class _Latest:
+    """A day each row keeps: the latest `day` of the records of `table` whose `key` is the row's `row_key` (a case's
+    sessions, a child's home visits). A record added moves the day forward only; one removed, or moved to another
+    case (child) or day, has the latest day looked up again from the records' index. `one` and `many` name its
+    triggers on SQLite (per row) and PostgreSQL (per statement, as the sessions' summary: seed_demo's million
+    sessions are a few hundred statements)."""
+
+    column: str
+    table: str
+    key: str
+    day: str
+    row_key: str
+    one: str
+    many: str
+
+    def of(self, row: str) -> str:
+        """The day, for the row whose key is `row`."""
+        return f"(SELECT MAX(x.{self.day}) FROM {self.table} x WHERE x.{self.key} = {row})"
+
+    def recounted(self, which: str) -> str:
+        return f"UPDATE {TABLE} SET {self.column} = {self.of(f'{TABLE}.{self.row_key}')} WHERE {self.row_key} {which}"
+
+    def later(self, key: str, day: str, source: str = "") -> str:
+        """The day moved forward to `day` on the rows whose key is `key` (read from `source`, when named)."""
+        return (f"UPDATE {TABLE} SET {self.column} = {day} {source} WHERE {TABLE}.{self.row_key} = {key} "
+                f"AND ({TABLE}.{self.column} IS NULL OR {TABLE}.{self.column} < {day})")
+
+    def sqlite(self) -> list[str]:
+        name = f"reports_case_area_{self.one}"
+        return [
+            f"""CREATE TRIGGER {name}_added AFTER INSERT ON {self.table} BEGIN
+                {self.later(f"NEW.{self.key}", f"NEW.{self.day}")}; END""",
+            f"""CREATE TRIGGER {name}_removed AFTER DELETE ON {self.table} BEGIN
+                {self.recounted(f"= OLD.{self.key}")}; END""",
+            f"""CREATE TRIGGER {name}_moved AFTER UPDATE OF {self.key}, {self.day} ON {self.table}
+                WHEN {_changed((self.key, self.day))} BEGIN
+                {self.recounted(f"IN (OLD.{self.key}, NEW.{self.key})")}; END""",
+        ]
+
+    def sqlite_names(self) -> list[str]:
+        return [f"reports_case_area_{self.one}_{event}" for event in ("added", "removed", "moved")]
+
+    def postgresql(self) -> list[str]:
+        moved = (f"FROM old_rows o JOIN new_rows n ON n.id = o.id "
+                 f"WHERE o.{self.key} <> n.{self.key} OR o.{self.day} <> n.{self.day}")
+        bodies = {
+            "added": self.later(f"n.{self.key}", "n.day", f"FROM (SELECT {self.key}, MAX({self.day}) AS day "
+                                                          f"FROM new_rows GROUP BY {self.key}) n"),
+            "removed": self.recounted(f"IN (SELECT {self.key} FROM old_rows)"),
+            "changed": self.recounted(f"IN (SELECT o.{self.key} {moved} UNION SELECT n.{self.key} {moved})"),
+        }
+        return [pg_function(f"reports_case_area_{self.many}_{event}", [sql]) for event, sql in bodies.items()] + [
+            f"""CREATE TRIGGER reports_case_area_{self.many}_{event} AFTER {verb} ON {self.table}
+                REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION reports_case_area_{self.many}_{event}()"""
+            for event, verb, tables in _EVENTS]
+
+    def postgresql_drop(self) -> list[str]:
+        names = [f"reports_case_area_{self.many}_{event}" for event, _verb, _tables in _EVENTS]
+        return [*(f"DROP TRIGGER IF EXISTS {name} ON {self.table}" for name in names),
+                *(f"DROP FUNCTION IF EXISTS {name}()" for name in names)]
+
+
+_EVENTS = (("added", "INSERT", "NEW TABLE AS new_rows"), ("removed", "DELETE", "OLD TABLE AS old_rows"),
+           ("changed", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
+_SESSION = _Latest("last_session", "cases_servicesession", "case_id", "held_on", "case_id", "session", "sessions")
+_VISIT = _Latest("last_visit", "children_homeverification", "child_id", "visited_on", "child", "visit", "visits")
 
 
 def _put(select: str) -> str:
@@ -37,8 +103,7 @@ def _cases(rows: str, case: str = "c") -> str:
         {case}.opened_on AS opened_on, {case}.closed_on AS closed_on, ch.sex AS sex, ch.ethnicity AS ethnicity,
         ch.birth_date AS birth_date, ch.created_at AS created_at, {case}.worker_id AS worker, {case}.stage AS stage,
         ch.risk AS risk,
-        {_LAST_SESSION.format(case=f"{case}.id")} AS last_session,
-        {_LAST_VISIT.format(child=f"{case}.child_id")} AS last_visit {source}"""
+        {_SESSION.of(f"{case}.id")} AS last_session, {_VISIT.of(f"{case}.child_id")} AS last_visit {source}"""
 
 
 def _earlier(children: str) -> str:
@@ -57,16 +122,6 @@ _CHILD_CHANGED = f"""UPDATE {TABLE} SET area = {_AREA_OF_REGION.format(region="N
     child_project = NEW.project_id, sex = NEW.sex, ethnicity = NEW.ethnicity, birth_date = NEW.birth_date,
     created_at = NEW.created_at, risk = NEW.risk WHERE child = NEW.id"""
 
-# A session or visit added moves the day forward only; one removed, or moved to another case, child or day, has the
-# latest day looked up again (from the index of the case's sessions or the child's visits).
-_SESSIONS_RECOUNTED = f"UPDATE {TABLE} SET last_session = {_LAST_SESSION.format(case=f'{TABLE}.case_id')}"
-_VISITS_RECOUNTED = f"UPDATE {TABLE} SET last_visit = {_LAST_VISIT.format(child=f'{TABLE}.child')}"
-
-
-def _later(column: str, day: str, where: str) -> str:
-    return f"UPDATE {TABLE} SET {column} = {day} WHERE {where} AND ({column} IS NULL OR {column} < {day})"
-
-
 SQLITE = [
     f"""CREATE TRIGGER reports_case_area_added AFTER INSERT ON cases_case BEGIN {_put(_ONE)};
         {_earlier("child = NEW.child_id")}; END""",
@@ -76,37 +131,13 @@ SQLITE = [
         WHEN {_changed(_CASE_FIELDS)} BEGIN {_put(_ONE)}; {_earlier("child IN (OLD.child_id, NEW.child_id)")}; END""",
     f"""CREATE TRIGGER reports_case_area_child_moved AFTER UPDATE OF {", ".join(_CHILD_FIELDS)} ON children_child
         WHEN {_changed(_CHILD_FIELDS)} BEGIN {_CHILD_CHANGED}; END""",
-    f"""CREATE TRIGGER reports_case_area_session_added AFTER INSERT ON cases_servicesession BEGIN
-        {_later("last_session", "NEW.held_on", "case_id = NEW.case_id")}; END""",
-    f"""CREATE TRIGGER reports_case_area_session_removed AFTER DELETE ON cases_servicesession BEGIN
-        {_SESSIONS_RECOUNTED} WHERE case_id = OLD.case_id; END""",
-    f"""CREATE TRIGGER reports_case_area_session_moved AFTER UPDATE OF case_id, held_on ON cases_servicesession
-        WHEN {_changed(("case_id", "held_on"))} BEGIN
-        {_SESSIONS_RECOUNTED} WHERE case_id IN (OLD.case_id, NEW.case_id); END""",
-    f"""CREATE TRIGGER reports_case_area_visit_added AFTER INSERT ON children_homeverification BEGIN
-        {_later("last_visit", "NEW.visited_on", "child = NEW.child_id")}; END""",
-    f"""CREATE TRIGGER reports_case_area_visit_removed AFTER DELETE ON children_homeverification BEGIN
-        {_VISITS_RECOUNTED} WHERE child = OLD.child_id; END""",
-    f"""CREATE TRIGGER reports_case_area_visit_moved AFTER UPDATE OF child_id, visited_on ON children_homeverification
-        WHEN {_changed(("child_id", "visited_on"))} BEGIN
-        {_VISITS_RECOUNTED} WHERE child IN (OLD.child_id, NEW.child_id); END""",
+    *_SESSION.sqlite(),
+    *_VISIT.sqlite(),
 ]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in (
     "reports_case_area_added", "reports_case_area_removed", "reports_case_area_moved", "reports_case_area_child_moved",
-    "reports_case_area_session_added", "reports_case_area_session_removed", "reports_case_area_session_moved",
-    "reports_case_area_visit_added", "reports_case_area_visit_removed", "reports_case_area_visit_moved")]
+    *_SESSION.sqlite_names(), *_VISIT.sqlite_names())]
 
-
-def _moved(key: str, day: str) -> str:
-    """The cases (children) whose sessions (visits) an UPDATE statement moved to another case (child) or day: those
-    it took them from and those it gave them to."""
-    moved = f"FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o.{key} <> n.{key} OR o.{day} <> n.{day}"
-    return f"SELECT o.{key} {moved} UNION SELECT n.{key} {moved}"
-
-
-_CONTACTS = {"sessions": "cases_servicesession", "visits": "children_homeverification"}
-_EVENTS = (("INSERT", "added", "NEW TABLE AS new_rows"), ("DELETE", "removed", "OLD TABLE AS old_rows"),
-           ("UPDATE", "changed", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
 
 POSTGRESQL = [
     pg_function("reports_case_areas_added", [_put(_cases("new_rows")),
@@ -116,23 +147,6 @@ POSTGRESQL = [
     pg_function("reports_case_area_moved", [_put(_ONE), _earlier("child IN (OLD.child_id, NEW.child_id)")],
                 each_row=True),
     pg_function("reports_case_area_child_moved", [_CHILD_CHANGED], each_row=True),
-    # Statement triggers, as the sessions' summary: seed_demo's million sessions are a few hundred statements.
-    pg_function("reports_case_area_sessions_added", [
-        f"""UPDATE {TABLE} SET last_session = n.day FROM (SELECT case_id, MAX(held_on) AS day FROM new_rows
-            GROUP BY case_id) n WHERE {TABLE}.case_id = n.case_id
-            AND ({TABLE}.last_session IS NULL OR {TABLE}.last_session < n.day)"""]),
-    pg_function("reports_case_area_sessions_removed", [
-        f"{_SESSIONS_RECOUNTED} WHERE case_id IN (SELECT case_id FROM old_rows)"]),
-    pg_function("reports_case_area_sessions_changed", [
-        f"{_SESSIONS_RECOUNTED} WHERE case_id IN ({_moved('case_id', 'held_on')})"]),
-    pg_function("reports_case_area_visits_added", [
-        f"""UPDATE {TABLE} SET last_visit = n.day FROM (SELECT child_id, MAX(visited_on) AS day FROM new_rows
-            GROUP BY child_id) n WHERE {TABLE}.child = n.child_id
-            AND ({TABLE}.last_visit IS NULL OR {TABLE}.last_visit < n.day)"""]),
-    pg_function("reports_case_area_visits_removed", [
-        f"{_VISITS_RECOUNTED} WHERE child IN (SELECT child_id FROM old_rows)"]),
-    pg_function("reports_case_area_visits_changed", [
-        f"{_VISITS_RECOUNTED} WHERE child IN ({_moved('child_id', 'visited_on')})"]),
     """CREATE TRIGGER reports_case_areas_added AFTER INSERT ON cases_case REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION reports_case_areas_added()""",
     """CREATE TRIGGER reports_case_areas_removed AFTER DELETE ON cases_case REFERENCING OLD TABLE AS old_rows
@@ -142,20 +156,18 @@ POSTGRESQL = [
     f"""CREATE TRIGGER reports_case_area_child_moved AFTER UPDATE OF {", ".join(_CHILD_FIELDS)} ON children_child
         FOR EACH ROW WHEN ({_changed(_CHILD_FIELDS, "IS DISTINCT FROM")})
         EXECUTE FUNCTION reports_case_area_child_moved()""",
-    *(f"""CREATE TRIGGER reports_case_area_{rows}_{event[1]} AFTER {event[0]} ON {table}
-        REFERENCING {event[2]} FOR EACH STATEMENT EXECUTE FUNCTION reports_case_area_{rows}_{event[1]}()"""
-      for rows, table in _CONTACTS.items() for event in _EVENTS),
+    *_SESSION.postgresql(),
+    *_VISIT.postgresql(),
 ]
 POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS reports_case_areas_added ON cases_case",
     "DROP TRIGGER IF EXISTS reports_case_areas_removed ON cases_case",
     "DROP TRIGGER IF EXISTS reports_case_area_moved ON cases_case",
     "DROP TRIGGER IF EXISTS reports_case_area_child_moved ON children_child",
-    *(f"DROP TRIGGER IF EXISTS reports_case_area_{rows}_{event[1]} ON {table}"
-      for rows, table in _CONTACTS.items() for event in _EVENTS),
     *(f"DROP FUNCTION IF EXISTS {name}()" for name in ("reports_case_areas_added", "reports_case_areas_removed",
                                                      "reports_case_area_moved", "reports_case_area_child_moved")),
-    *(f"DROP FUNCTION IF EXISTS reports_case_area_{rows}_{event[1]}()" for rows in _CONTACTS for event in _EVENTS),
+    *_SESSION.postgresql_drop(),
+    *_VISIT.postgresql_drop(),
 ]
 
 # Every case placed afresh: the migration fills the table with it (and tests compare against it).
