@@ -85,16 +85,16 @@ def responsible_cases(user: Any) -> QuerySet[Case]:
     return cases_visible_to(user)
 
 
-def kept_rows(user: Any, counties: list[int]) -> QuerySet[CaseArea] | None:
+def kept_rows(user: Any, counties: list[int]) -> QuerySet[CaseArea]:
     """The cases a worker or team lead answers for, as their kept rows (reports.CaseArea: each case's project, worker
     and stage and its child's area, kept by the database), read from the rows' indexes instead of joining the cases
     to the area's 16,000 children for each list: `counties` are the ids of the user's regions at county level or
-    above, the only areas a row can have. None where the rows cannot say whose cases they are (a team of an area
-    below a county): the cases themselves are read then."""
-    if scope_for(user).role not in (Role.WORKER, Role.TEAM_LEAD):
-        return None
+    above, the only areas a row can have. Where the rows cannot say whose cases they are (a team of an area below a
+    county), the rows of responsible_cases()."""
     by_area = cases_by_area_q(user, area="area", project="project", worker="worker")
-    return None if by_area is None else CaseArea.objects.filter(by_area, area__in=counties)
+    if by_area is None:
+        return CaseArea.objects.filter(case__in=responsible_cases(user).values("pk"))
+    return CaseArea.objects.filter(by_area, area__in=counties)
 
 
 def responsible_children(user: Any) -> QuerySet[Child]:
@@ -111,18 +111,15 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
         return None
     today = today or date.today()
     regions = list(Region.objects.filter(scope.region_q()).values_list("pk", "level"))
-    cases = responsible_cases(user)
-    # Counted and chosen from the cases' kept rows where they say enough (id, stage): a banner's 5,000 cases, or a
+    # Counted and chosen from the cases' kept rows, which say enough (id, stage): a banner's 5,000 cases, or a
     # worker's, are not looked up one by one for each list.
     rows = kept_rows(user, [pk for pk, level in regions if level <= Region.Level.COUNTY])
 
     def ids(*stages: str) -> QuerySet[Any]:
         """The ids of the cases answered for, of these stages (of any when none is named)."""
-        if rows is None:
-            return (cases.filter(stage__in=stages) if stages else cases).values("pk")
         return (rows.filter(stage__in=stages) if stages else rows).values("case_id")
 
-    counts = stage_counts(cases if rows is None else rows)
+    counts = stage_counts(rows)
     tasks = (Task.objects.filter(owner=user, done_on__isnull=True, goal__plan__case__stage__in=OPEN_STAGES)
              .order_by("due_on", "pk"))
     # The rows shown load only what the lists show: a file's other fields (its welfare list decoded, its encrypted
@@ -132,7 +129,7 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
     overdue, overdue_count = first_and_count(tasks.filter(due_on__lt=today), with_case)
     due_today, today_count = first_and_count(tasks.filter(due_on=today), with_case)
     assessments, assessments_count = assessments_due(
-        cases if rows is None else Case.objects.filter(pk__in=ids(Stage.ASSESSMENT, Stage.EVALUATION)), today)
+        Case.objects.filter(pk__in=ids(Stage.ASSESSMENT, Stage.EVALUATION)), today)
     follow_ups, follow_ups_count = first_and_count(
         FollowUp.objects.filter(case__in=ids(), case__stage=Stage.FOLLOW_UP, done_on__isnull=True,
                                 due_on__lte=today + timedelta(days=FOLLOW_UP_NOTICE_DAYS)).order_by("due_on", "pk"),
@@ -150,8 +147,7 @@ def case_work(user: Any, today: date | None = None) -> CaseWork | None:
         follow_ups_due=follow_ups, follow_ups_due_count=follow_ups_count,
         awaiting_approval=waiting, awaiting_approval_count=waiting_count,
         decisions=[] if is_lead else decisions(ids(), today),
-        warnings=early_warnings(user, today, regions, CaseArea.objects.filter(case__in=ids(*OPEN_STAGES))
-                                if rows is None else rows.filter(stage__in=OPEN_STAGES)),
+        warnings=early_warnings(user, today, regions, rows.filter(stage__in=OPEN_STAGES)),
         is_lead=is_lead,
     )
 

@@ -331,3 +331,21 @@ def test_the_dashboard_takes_as_many_queries_with_many_warnings_as_with_one(clie
     assert len(with_three) == len(with_one)
     warnings = response.context["case_work"].warnings
     assert warnings.no_contact_count >= 3 and warnings.risk_raised_count >= 3 and warnings.welfare_gaps_count >= 3
+
+
+@pytest.mark.parametrize("username", ["worker_dalate", "lead_dalate"])
+def test_the_case_work_is_the_same_when_it_is_read_through_the_cases(monkeypatch, username):
+    # A team of an area below a county has its cases' rows chosen through the cases themselves.
+    waiting = move(make_case(opened_on=days_ago(200)), Stage.ASSESSMENT)
+    bring_to(make_case(), Stage.FOLLOW_UP)
+    Child.objects.filter(pk=waiting.child_id).update(risk="high")
+
+    def shown(work):
+        return ({stage: n for stage, _label, n in work.by_stage}, [c.pk for c in work.assessments_due],
+                work.follow_ups_due_count, [c.pk for c in work.warnings.no_contact], work.warnings.no_contact_count)
+
+    by_area = shown(case_work(cast(username)))
+    monkeypatch.setattr(reminders, "cases_by_area_q", lambda *args, **kwargs: None)
+
+    assert shown(case_work(cast(username))) == by_area
+    assert by_area[1] == [waiting.pk] and waiting.pk in by_area[3]
